@@ -1,0 +1,3 @@
+import VolltextCLI
+
+Volltext.main()
