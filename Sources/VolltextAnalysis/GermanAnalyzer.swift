@@ -1,0 +1,306 @@
+/// Volltext's one German analyzer: posts are indexed and queries are parsed
+/// through the same chain, so both sides always agree on what a word is.
+///
+/// The chain, for each word of UTF-8 text:
+/// 1. **Words** are runs of letters and digits. Inside a word, soft hyphens and
+///    zero-width characters are skipped, an apostrophe before a letter stays
+///    (`geht's`), `.`/`,` between digits stay (`2.0`, `1.000`), and the gender
+///    marks of `Bürger*innen`, `Bürger:innen`, `Bürger_innen` vanish.
+///    A hyphen between words makes a compound: `Open-Data-Portal` yields
+///    `open`, `data`, `portal` at consecutive positions plus `opendataportal`
+///    at the first part's position, so the whole, each part and the phrase of
+///    the parts all match.
+/// 2. **Normalisation**: NFC (only words with combining marks take that slow
+///    path), full Unicode lower-casing (`ẞ` → `ß`), accents folded (`é` → `e`)
+///    except `ä ö ü ß`.
+/// 3. **Stopwords** are marked, not removed: see ``Stopwords``.
+/// 4. **Stemming** with ``SnowballGermanStemmer``, which also folds
+///    `ä`/`ae`/`a` alike and `ß` to `ss`. Words with digits (`g20`, `2017`)
+///    are only folded, never stemmed.
+///
+/// Words longer than ``maxWordLength`` scalars (hashes, base64) yield no term.
+///
+/// The analyzer reuses its buffers and allocates nothing per word, which keeps
+/// it as fast as SQLite's own tokenizer. So one instance serves one thread.
+public final class GermanAnalyzer {
+    /// Which form of each word to emit.
+    public enum TermForm: Sendable {
+        /// Snowball stems: what the index holds and plain query words match.
+        case stemmed
+        /// Lower-cased, umlaut-folded, unstemmed words: for prefix queries,
+        /// where `Bürgerbeteil*` must match the start of the whole word.
+        case folded
+    }
+
+    /// Longest word, in scalars, that yields a term (German compounds rarely pass 60).
+    public static let maxWordLength = 128
+
+    public let stopwords: Stopwords
+    private let stemmer = SnowballGermanStemmer()
+    /// Normalised scalars of the current word, its compound parts back to back.
+    private var scalars = ScalarBuffer()
+    private var parts: [Part] = []
+    /// UTF-8 of the term being handed out.
+    private var termBytes: UnsafeMutablePointer<UInt8>
+    private var termCapacity = 1024
+
+    /// One hyphen-separated part of a word.
+    private struct Part {
+        var start: Int, end: Int              // bytes in the input
+        var scalarStart: Int, scalarEnd = 0   // in `scalars`
+        var hasDigit = false
+        var needsNFC = false
+        var isTooLong = false
+    }
+
+    public init(stopwords: Stopwords = .standard) {
+        self.stopwords = stopwords
+        termBytes = .allocate(capacity: termCapacity)
+        parts.reserveCapacity(16)
+    }
+
+    deinit { termBytes.deallocate() }
+
+    /// Analyses UTF-8 text, calling `body` for each term in order. Invalid UTF-8
+    /// separates words, like any other non-letter.
+    ///
+    /// Invariant: `start..<end` of each term lies on scalar boundaries of `text`.
+    public func analyze(
+        utf8 text: UnsafeBufferPointer<UInt8>,
+        form: TermForm = .stemmed,
+        _ body: (AnalyzedTerm) throws -> Void
+    ) rethrows {
+        let reader = UTF8Reader(text)
+        var position = 0
+        var offset = 0
+        while offset < text.count {
+            let (scalar, length) = reader.scalar(at: offset)
+            if CharacterFolding.classify(scalar) == .word {
+                offset = scanWord(from: offset, reader: reader)
+                try emitTerms(of: text, form: form, position: &position, body)
+            } else {
+                offset += length
+            }
+        }
+    }
+
+    /// The terms of `text`, copied out.
+    public func tokens(in text: String, form: TermForm = .stemmed) -> [Token] {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var tokens: [Token] = []
+            analyze(utf8: utf8, form: form) { term in
+                tokens.append(Token(
+                    term: String(decoding: term.bytes, as: UTF8.self),
+                    original: String(decoding: UnsafeBufferPointer(rebasing: utf8[term.start..<term.end]), as: UTF8.self),
+                    start: term.start, end: term.end, position: term.position,
+                    kind: term.kind, isStopword: term.isStopword))
+            }
+            return tokens
+        }
+    }
+
+    /// The terms of `text`, as strings.
+    public func terms(in text: String, form: TermForm = .stemmed) -> [String] {
+        tokens(in: text, form: form).map(\.term)
+    }
+
+    // MARK: - Scanning
+
+    /// Reads one word (possibly a hyphenated compound) starting at a word
+    /// character, filling `scalars` and `parts`; returns the offset after it.
+    private func scanWord(from start: Int, reader: UTF8Reader) -> Int {
+        scalars.removeAll()
+        parts.removeAll(keepingCapacity: true)
+        var part = Part(start: start, end: start, scalarStart: 0)
+        var lastWasDigit = false
+        var offset = start
+        scanning: while offset < reader.count {
+            let (scalar, length) = reader.scalar(at: offset)
+            switch CharacterFolding.classify(scalar) {
+            case .word:
+                let isDigit = scalar &- 0x30 < 10
+                part.hasDigit = part.hasDigit || isDigit
+                if scalar >= 0x300, CharacterFolding.mayCompose(scalar) { part.needsNFC = true }
+                appendToPart(scalar, &part)
+                lastWasDigit = isDigit
+                offset += length
+                part.end = offset
+            case .ignorable:
+                offset += length
+            case .separator:
+                let next = offset + length < reader.count ? reader.scalar(at: offset + length).scalar : 0
+                let nextIsWord = next != 0 && CharacterFolding.classify(next) == .word
+                if nextIsWord, Self.isApostrophe(scalar), !(next &- 0x30 < 10) {
+                    appendToPart(0x27, &part, folding: false)  // ’ and ʼ become '
+                } else if lastWasDigit, scalar == 0x2E || scalar == 0x2C, next &- 0x30 < 10 {
+                    appendToPart(scalar, &part, folding: false)
+                } else if Self.isGenderMark(scalar), reader.startsGenderSuffix(at: offset + length) {
+                    // Bürger*innen reads as Bürgerinnen: drop the mark, keep scanning.
+                } else if nextIsWord, Self.isHyphen(scalar) {
+                    finish(&part, reader: reader)
+                    part = Part(start: offset + length, end: offset + length, scalarStart: scalars.count)
+                } else {
+                    break scanning
+                }
+                lastWasDigit = false
+                offset += length
+            }
+        }
+        finish(&part, reader: reader)
+        return part.end
+    }
+
+    /// Appends a word scalar folded, or a kept joiner (`'`, `.`, `,`) as it is.
+    @inline(__always)
+    private func appendToPart(_ scalar: UInt32, _ part: inout Part, folding: Bool = true) {
+        guard !part.isTooLong else { return }
+        if folding { CharacterFolding.appendFolded(scalar, to: &scalars) } else { scalars.append(scalar) }
+        if scalars.count - part.scalarStart > Self.maxWordLength { part.isTooLong = true }
+    }
+
+    private func finish(_ part: inout Part, reader: UTF8Reader) {
+        if part.needsNFC && !part.isTooLong { renormalizeNFC(&part, reader: reader) }
+        part.scalarEnd = scalars.count
+        parts.append(part)
+    }
+
+    /// The slow path for words with combining marks (NFD input such as
+    /// `Mu\u{308}ller`): composes the part's original text and folds it again.
+    private func renormalizeNFC(_ part: inout Part, reader: UTF8Reader) {
+        scalars.removeLast(scalars.count - part.scalarStart)
+        let original = String(decoding: UnsafeBufferPointer(rebasing: reader.bytes[part.start..<part.end]), as: UTF8.self)
+        let composed = String(decoding: original._nfcCodeUnits, as: UTF8.self)
+        for scalar in composed.unicodeScalars {
+            switch CharacterFolding.classify(scalar.value) {
+            case .word: appendToPart(scalar.value, &part)
+            case .separator where Self.isApostrophe(scalar.value): appendToPart(0x27, &part, folding: false)
+            case .separator where scalar == "." || scalar == ",": appendToPart(scalar.value, &part, folding: false)
+            default: break  // soft hyphens, gender marks
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func isApostrophe(_ scalar: UInt32) -> Bool {
+        scalar == 0x27 || scalar == 0x2019 || scalar == 0x2BC
+    }
+
+    /// Hyphen-minus, Unicode hyphen, non-breaking hyphen (not dashes, which separate).
+    @inline(__always)
+    private static func isHyphen(_ scalar: UInt32) -> Bool {
+        scalar == 0x2D || scalar == 0x2010 || scalar == 0x2011
+    }
+
+    /// `*` `:` `_` `/` `·` as in Bürger*innen.
+    @inline(__always)
+    private static func isGenderMark(_ scalar: UInt32) -> Bool {
+        scalar == 0x2A || scalar == 0x3A || scalar == 0x5F || scalar == 0x2F || scalar == 0xB7
+    }
+
+    // MARK: - Emitting
+
+    private func emitTerms(
+        of text: UnsafeBufferPointer<UInt8>, form: TermForm, position: inout Int,
+        _ body: (AnalyzedTerm) throws -> Void
+    ) rethrows {
+        let isCompound = parts.count > 1
+        for index in parts.indices {
+            let part = parts[index]
+            guard !part.isTooLong else { continue }
+            let partScalars = UnsafeBufferPointer(start: scalars.base + part.scalarStart, count: part.scalarEnd - part.scalarStart)
+            let isStopword = !part.hasDigit && stopwords.contains(partScalars)
+            let term = makeTerm(partScalars, form: form, hasDigit: part.hasDigit)
+            try body(AnalyzedTerm(bytes: term, start: part.start, end: part.end, position: position,
+                                  kind: isCompound ? .compoundPart : .word, isStopword: isStopword))
+            if index == 0, isCompound, let whole = wholeCompound(form: form) {
+                try body(AnalyzedTerm(bytes: whole, start: part.start, end: parts[parts.count - 1].end,
+                                      position: position, kind: .compound, isStopword: false))
+            }
+            position += 1
+        }
+    }
+
+    /// The compound's parts joined (`opendataportal`), if none was too long.
+    private func wholeCompound(form: TermForm) -> UnsafeBufferPointer<UInt8>? {
+        guard scalars.count <= Self.maxWordLength, !parts.contains(where: \.isTooLong) else { return nil }
+        let hasDigit = parts.contains(where: \.hasDigit)
+        return makeTerm(UnsafeBufferPointer(start: scalars.base, count: scalars.count), form: form, hasDigit: hasDigit)
+    }
+
+    /// Stems (or folds) a word and encodes it as UTF-8 in `termBytes`.
+    private func makeTerm(_ word: UnsafeBufferPointer<UInt32>, form: TermForm, hasDigit: Bool) -> UnsafeBufferPointer<UInt8> {
+        let count = stemmer.stem(scalars: word.baseAddress!, count: word.count, fold: form == .folded || hasDigit)
+        let result = stemmer.result(count: count)
+        if 4 * count > termCapacity {
+            termBytes.deallocate()
+            termCapacity = 4 * count
+            termBytes = .allocate(capacity: termCapacity)
+        }
+        var length = 0
+        for scalar in result {
+            if scalar < 0x80 {
+                termBytes[length] = UInt8(truncatingIfNeeded: scalar)
+                length += 1
+            } else {
+                UTF8.encode(Unicode.Scalar(scalar)!) { byte in
+                    termBytes[length] = byte
+                    length += 1
+                }
+            }
+        }
+        return UnsafeBufferPointer(start: termBytes, count: length)
+    }
+}
+
+/// Decodes UTF-8 scalar by scalar; an invalid or truncated sequence reads as
+/// one U+FFFD per byte, so hostile input cannot stall or crash the scanner.
+struct UTF8Reader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var count: Int { bytes.count }
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    @inline(__always)
+    func scalar(at offset: Int) -> (scalar: UInt32, length: Int) {
+        let b0 = UInt32(bytes[offset])
+        if b0 < 0x80 { return (b0, 1) }
+        return decodeMultibyte(at: offset, lead: b0)
+    }
+
+    private func decodeMultibyte(at offset: Int, lead b0: UInt32) -> (scalar: UInt32, length: Int) {
+        let invalid: (UInt32, Int) = (0xFFFD, 1)
+        @inline(__always) func continuation(_ k: Int) -> UInt32? {
+            guard offset + k < bytes.count else { return nil }
+            let b = UInt32(bytes[offset + k])
+            return b & 0xC0 == 0x80 ? b & 0x3F : nil
+        }
+        switch b0 {
+        case 0xC2...0xDF:
+            guard let b1 = continuation(1) else { return invalid }
+            return ((b0 & 0x1F) << 6 | b1, 2)
+        case 0xE0...0xEF:
+            guard let b1 = continuation(1), let b2 = continuation(2) else { return invalid }
+            let value = (b0 & 0x0F) << 12 | b1 << 6 | b2
+            guard value >= 0x800, !(0xD800...0xDFFF).contains(value) else { return invalid }
+            return (value, 3)
+        case 0xF0...0xF4:
+            guard let b1 = continuation(1), let b2 = continuation(2), let b3 = continuation(3) else { return invalid }
+            let value = (b0 & 0x07) << 18 | b1 << 12 | b2 << 6 | b3
+            guard (0x10000...0x10FFFF).contains(value) else { return invalid }
+            return (value, 4)
+        default:
+            return invalid
+        }
+    }
+
+    /// Whether `in`/`In` (then a non-letter) or `innen` starts at `offset`:
+    /// the feminine ending after a gender mark.
+    func startsGenderSuffix(at offset: Int) -> Bool {
+        func byte(_ k: Int) -> UInt8 { offset + k < bytes.count ? bytes[offset + k] : 0 }
+        guard byte(0) | 0x20 == UInt8(ascii: "i"), byte(1) == UInt8(ascii: "n") else { return false }
+        if byte(2) == UInt8(ascii: "n"), byte(3) == UInt8(ascii: "e"), byte(4) == UInt8(ascii: "n") { return true }
+        guard offset + 2 < bytes.count else { return true }
+        return CharacterFolding.classify(scalar(at: offset + 2).scalar) != .word
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import VolltextAnalysis
+
+/// `volltext stem`: Snowball German stems of words on standard input, one per
+/// line and in order, streamed so that any number of lines fits in memory.
+struct StemCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stem",
+        abstract: "Print the Snowball German stem of each word read from standard input.",
+        discussion: """
+            Reads one word per line, lower-cases it and prints its stem on the same line \
+            number of the output. Empty lines stay empty. A line that is not valid UTF-8 \
+            is stemmed with U+FFFD in place of the bad bytes, reported on standard error, \
+            and makes the exit status 65.
+            """
+    )
+
+    func run() throws {
+        let stemmer = SnowballGermanStemmer()
+        let output = ByteWriter()
+        var scalars: [UInt32] = []
+        var lineNumber = 0
+        var invalidLines: [Int] = []
+        LineReader().forEachLine { line in
+            lineNumber += 1
+            var word = String(validating: line, as: UTF8.self) ?? {
+                invalidLines.append(lineNumber)
+                return String(decoding: line, as: UTF8.self)
+            }()
+            word = word.lowercased()
+            if !word.utf8.allSatisfy({ $0 < 0x80 }) { word = String(decoding: word._nfcCodeUnits, as: UTF8.self) }
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(contentsOf: word.unicodeScalars.lazy.map(\.value))
+            let count = scalars.withUnsafeBufferPointer { stemmer.stem(scalars: $0.baseAddress!, count: $0.count) }
+            var stem = String.UnicodeScalarView()
+            for scalar in stemmer.result(count: count) { stem.append(Unicode.Scalar(scalar)!) }
+            output.write(String(stem) + "\n")
+        }
+        output.flush()
+        guard invalidLines.isEmpty else {
+            let shown = invalidLines.prefix(10).map(String.init).joined(separator: ", ")
+            printError("volltext stem: invalid UTF-8 on standard input, line\(invalidLines.count > 1 ? "s" : "") \(shown)\(invalidLines.count > 10 ? ", …" : "") (bad bytes read as U+FFFD)")
+            throw ExitStatus.dataError
+        }
+    }
+}
