@@ -15,18 +15,26 @@ enum CharacterFolding {
         case ignorable
     }
 
-    /// Lower-cased, folded form of a scalar below U+0250, two scalars at most
-    /// (`æ` → `ae`); `folded.0 == 0` marks a non-word scalar there.
-    private static let latinTable: [(UInt32, UInt32)] = {
-        var table = [(UInt32, UInt32)](repeating: (0, 0), count: 0x250)
-        for value in UInt32(0)..<0x250 {
+    /// Lower-cased, folded form of each scalar below U+0250, two scalars at
+    /// most (`æ` → `ae`); `.0 == 0` marks a non-word scalar.
+    ///
+    /// A raw pointer rather than an array: the scanner reads it for every
+    /// character, and a global array would cost a lazy-initialisation check and
+    /// a bounds check each time. It is filled once and never freed or written
+    /// again, which is what makes sharing it across threads safe.
+    nonisolated(unsafe) static let latin: UnsafePointer<(UInt32, UInt32)> = {
+        let table = UnsafeMutablePointer<(UInt32, UInt32)>.allocate(capacity: latinCount)
+        table.initialize(repeating: (0, 0), count: latinCount)
+        for value in UInt32(0)..<UInt32(latinCount) {
             let scalar = Unicode.Scalar(value)!
             guard isWordScalar(scalar) else { continue }
             let lower = scalar.properties.lowercaseMapping.unicodeScalars.first!.value
             table[Int(value)] = accentFolds[lower] ?? (lower, 0)
         }
-        return table
+        return UnsafePointer(table)
     }()
+
+    static let latinCount = 0x250
 
     /// Accented lower-case Latin letters and what they fold to.
     private static let accentFolds: [UInt32: (UInt32, UInt32)] = {
@@ -55,10 +63,11 @@ enum CharacterFolding {
     }
 
     @inline(__always)
-    static func classify(_ value: UInt32) -> Class {
-        if value < 0x250 { return latinTable[Int(value)].0 != 0 ? .word : (value == 0xAD ? .ignorable : .separator) }
+    static func classify(_ value: UInt32, latin: UnsafePointer<(UInt32, UInt32)> = latin) -> Class {
+        if value < 0x250 { return latin[Int(value)].0 != 0 ? .word : (value == 0xAD ? .ignorable : .separator) }
         switch value {
         case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF: return .ignorable
+        case 0x2000...0x206F: return .separator  // general punctuation: „ “ – … and spaces
         default: return isWordScalar(Unicode.Scalar(value) ?? "\u{FFFD}") ? .word : .separator
         }
     }
@@ -72,9 +81,9 @@ enum CharacterFolding {
 
     /// Appends the lower-cased, folded form of a word scalar to `output`.
     @inline(__always)
-    static func appendFolded(_ value: UInt32, to output: inout ScalarBuffer) {
+    static func appendFolded(_ value: UInt32, to output: inout ScalarBuffer, latin: UnsafePointer<(UInt32, UInt32)> = latin) {
         if value < 0x250 {
-            let folded = latinTable[Int(value)]
+            let folded = latin[Int(value)]
             output.append(folded.0)
             if folded.1 != 0 { output.append(folded.1) }
             return
@@ -84,8 +93,8 @@ enum CharacterFolding {
             return
         }
         for lower in scalar.properties.lowercaseMapping.unicodeScalars {  // ẞ → ß
-            if lower.value < 0x250, latinTable[Int(lower.value)].0 != 0 {
-                appendFolded(lower.value, to: &output)
+            if lower.value < 0x250, latin[Int(lower.value)].0 != 0 {
+                appendFolded(lower.value, to: &output, latin: latin)
             } else {
                 output.append(lower.value)
             }
@@ -93,10 +102,10 @@ enum CharacterFolding {
     }
 }
 
-/// A growable scalar buffer that is reused across words, so that analysing a
+/// A growable buffer that is reused across words, so that analysing a
 /// document allocates only when a word is longer than any before it.
-struct ScalarBuffer: ~Copyable {
-    private(set) var base: UnsafeMutablePointer<UInt32>
+struct ScratchBuffer<Element: BitwiseCopyable>: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private var capacity: Int
 
@@ -107,8 +116,10 @@ struct ScalarBuffer: ~Copyable {
 
     deinit { base.deallocate() }
 
+    var elements: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
+
     @inline(__always)
-    mutating func append(_ value: UInt32) {
+    mutating func append(_ value: Element) {
         if count == capacity { grow() }
         base[count] = value
         count += 1
@@ -119,10 +130,24 @@ struct ScalarBuffer: ~Copyable {
     mutating func removeLast(_ k: Int) { count -= k }
 
     private mutating func grow() {
-        let bigger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * 2)
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
         bigger.update(from: base, count: count)
         base.deallocate()
         base = bigger
         capacity *= 2
+    }
+}
+
+typealias ScalarBuffer = ScratchBuffer<UInt32>
+
+extension ScratchBuffer where Element == UInt8 {
+    /// Appends a scalar as UTF-8.
+    @inline(__always)
+    mutating func appendUTF8(_ scalar: UInt32) {
+        if scalar < 0x80 {
+            append(UInt8(truncatingIfNeeded: scalar))
+        } else {
+            UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}") { append($0) }
+        }
     }
 }

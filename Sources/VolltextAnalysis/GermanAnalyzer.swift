@@ -35,31 +35,14 @@ public final class GermanAnalyzer {
     /// Longest word, in scalars, that yields a term (German compounds rarely pass 60).
     public static let maxWordLength = 128
 
-    public let stopwords: Stopwords
-    private let stemmer = SnowballGermanStemmer()
-    /// Normalised scalars of the current word, its compound parts back to back.
-    private var scalars = ScalarBuffer()
-    private var parts: [Part] = []
-    /// UTF-8 of the term being handed out.
-    private var termBytes: UnsafeMutablePointer<UInt8>
-    private var termCapacity = 1024
-
-    /// One hyphen-separated part of a word.
-    private struct Part {
-        var start: Int, end: Int              // bytes in the input
-        var scalarStart: Int, scalarEnd = 0   // in `scalars`
-        var hasDigit = false
-        var needsNFC = false
-        var isTooLong = false
-    }
+    public var stopwords: Stopwords { state.stopwords }
+    /// All mutable state lives in one struct, so that a whole document is one
+    /// exclusive access to it rather than one runtime check per character.
+    private var state: ScanState
 
     public init(stopwords: Stopwords = .standard) {
-        self.stopwords = stopwords
-        termBytes = .allocate(capacity: termCapacity)
-        parts.reserveCapacity(16)
+        state = ScanState(stopwords: stopwords)
     }
-
-    deinit { termBytes.deallocate() }
 
     /// Analyses UTF-8 text, calling `body` for each term in order. Invalid UTF-8
     /// separates words, like any other non-letter.
@@ -67,25 +50,14 @@ public final class GermanAnalyzer {
     /// Invariant: `start..<end` of each term lies on scalar boundaries of `text`.
     public func analyze(
         utf8 text: UnsafeBufferPointer<UInt8>,
-        form: TermForm = .stemmed,
+        form: GermanAnalyzer.TermForm = .stemmed,
         _ body: (AnalyzedTerm) throws -> Void
     ) rethrows {
-        let reader = UTF8Reader(text)
-        var position = 0
-        var offset = 0
-        while offset < text.count {
-            let (scalar, length) = reader.scalar(at: offset)
-            if CharacterFolding.classify(scalar) == .word {
-                offset = scanWord(from: offset, reader: reader)
-                try emitTerms(of: text, form: form, position: &position, body)
-            } else {
-                offset += length
-            }
-        }
+        try state.analyze(utf8: text, form: form, body)
     }
 
     /// The terms of `text`, copied out.
-    public func tokens(in text: String, form: TermForm = .stemmed) -> [Token] {
+    public func tokens(in text: String, form: GermanAnalyzer.TermForm = .stemmed) -> [Token] {
         var text = text
         return text.withUTF8 { utf8 in
             var tokens: [Token] = []
@@ -101,15 +73,61 @@ public final class GermanAnalyzer {
     }
 
     /// The terms of `text`, as strings.
-    public func terms(in text: String, form: TermForm = .stemmed) -> [String] {
+    public func terms(in text: String, form: GermanAnalyzer.TermForm = .stemmed) -> [String] {
         tokens(in: text, form: form).map(\.term)
     }
+}
+
+/// The analyzer's buffers and the scanning and emitting machinery over them.
+private struct ScanState: ~Copyable {
+    let stopwords: Stopwords
+    let stemmer = SnowballGermanStemmer()
+    let latin = CharacterFolding.latin
+    let cache = TermCache()
+    /// Normalised scalars of the current word, its compound parts back to back.
+    var scalars = ScalarBuffer()
+    var parts: [Part] = []
+    /// UTF-8 of the term being handed out.
+    var termBytes = ScratchBuffer<UInt8>(capacity: 1024)
+
+    /// One hyphen-separated part of a word.
+    struct Part {
+        var start: Int, end: Int              // bytes in the input
+        var scalarStart: Int, scalarEnd = 0   // in `scalars`
+        var hasDigit = false
+        var needsNFC = false
+        var isTooLong = false
+    }
+
+    init(stopwords: Stopwords) {
+        self.stopwords = stopwords
+        parts.reserveCapacity(16)
+    }
+
+    mutating func analyze(
+        utf8 text: UnsafeBufferPointer<UInt8>, form: GermanAnalyzer.TermForm,
+        _ body: (AnalyzedTerm) throws -> Void
+    ) rethrows {
+        let reader = UTF8Reader(text)
+        var position = 0
+        var offset = 0
+        while offset < text.count {
+            let (scalar, length) = reader.scalar(at: offset)
+            if CharacterFolding.classify(scalar, latin: latin) == .word {
+                offset = scanWord(from: offset, reader: reader)
+                try emitTerms(of: text, form: form, position: &position, body)
+            } else {
+                offset += length
+            }
+        }
+    }
+
 
     // MARK: - Scanning
 
     /// Reads one word (possibly a hyphenated compound) starting at a word
     /// character, filling `scalars` and `parts`; returns the offset after it.
-    private func scanWord(from start: Int, reader: UTF8Reader) -> Int {
+    private mutating func scanWord(from start: Int, reader: UTF8Reader) -> Int {
         scalars.removeAll()
         parts.removeAll(keepingCapacity: true)
         var part = Part(start: start, end: start, scalarStart: 0)
@@ -117,20 +135,28 @@ public final class GermanAnalyzer {
         var offset = start
         scanning: while offset < reader.count {
             let (scalar, length) = reader.scalar(at: offset)
-            switch CharacterFolding.classify(scalar) {
+            switch CharacterFolding.classify(scalar, latin: latin) {
             case .word:
                 let isDigit = scalar &- 0x30 < 10
                 part.hasDigit = part.hasDigit || isDigit
-                if scalar >= 0x300, CharacterFolding.mayCompose(scalar) { part.needsNFC = true }
-                appendToPart(scalar, &part)
+                if scalar < 0x80 {
+                    // ASCII letters lower-case by setting one bit; digits stay.
+                    appendToPart(isDigit ? scalar : scalar | 0x20, &part, folding: false)
+                } else {
+                    if scalar >= 0x300, CharacterFolding.mayCompose(scalar) { part.needsNFC = true }
+                    appendToPart(scalar, &part)
+                }
                 lastWasDigit = isDigit
                 offset += length
                 part.end = offset
             case .ignorable:
                 offset += length
             case .separator:
+                // Most separators (spaces, full stops) end the word at once;
+                // only joiner candidates look at what follows.
+                guard Self.mayJoin(scalar) else { break scanning }
                 let next = offset + length < reader.count ? reader.scalar(at: offset + length).scalar : 0
-                let nextIsWord = next != 0 && CharacterFolding.classify(next) == .word
+                let nextIsWord = next != 0 && CharacterFolding.classify(next, latin: latin) == .word
                 if nextIsWord, Self.isApostrophe(scalar), !(next &- 0x30 < 10) {
                     appendToPart(0x27, &part, folding: false)  // ’ and ʼ become '
                 } else if lastWasDigit, scalar == 0x2E || scalar == 0x2C, next &- 0x30 < 10 {
@@ -153,13 +179,13 @@ public final class GermanAnalyzer {
 
     /// Appends a word scalar folded, or a kept joiner (`'`, `.`, `,`) as it is.
     @inline(__always)
-    private func appendToPart(_ scalar: UInt32, _ part: inout Part, folding: Bool = true) {
+    private mutating func appendToPart(_ scalar: UInt32, _ part: inout Part, folding: Bool = true) {
         guard !part.isTooLong else { return }
-        if folding { CharacterFolding.appendFolded(scalar, to: &scalars) } else { scalars.append(scalar) }
-        if scalars.count - part.scalarStart > Self.maxWordLength { part.isTooLong = true }
+        if folding { CharacterFolding.appendFolded(scalar, to: &scalars, latin: latin) } else { scalars.append(scalar) }
+        if scalars.count - part.scalarStart > GermanAnalyzer.maxWordLength { part.isTooLong = true }
     }
 
-    private func finish(_ part: inout Part, reader: UTF8Reader) {
+    private mutating func finish(_ part: inout Part, reader: UTF8Reader) {
         if part.needsNFC && !part.isTooLong { renormalizeNFC(&part, reader: reader) }
         part.scalarEnd = scalars.count
         parts.append(part)
@@ -167,18 +193,25 @@ public final class GermanAnalyzer {
 
     /// The slow path for words with combining marks (NFD input such as
     /// `Mu\u{308}ller`): composes the part's original text and folds it again.
-    private func renormalizeNFC(_ part: inout Part, reader: UTF8Reader) {
+    private mutating func renormalizeNFC(_ part: inout Part, reader: UTF8Reader) {
         scalars.removeLast(scalars.count - part.scalarStart)
         let original = String(decoding: UnsafeBufferPointer(rebasing: reader.bytes[part.start..<part.end]), as: UTF8.self)
         let composed = String(decoding: original._nfcCodeUnits, as: UTF8.self)
         for scalar in composed.unicodeScalars {
-            switch CharacterFolding.classify(scalar.value) {
+            switch CharacterFolding.classify(scalar.value, latin: latin) {
             case .word: appendToPart(scalar.value, &part)
             case .separator where Self.isApostrophe(scalar.value): appendToPart(0x27, &part, folding: false)
             case .separator where scalar == "." || scalar == ",": appendToPart(scalar.value, &part, folding: false)
             default: break  // soft hyphens, gender marks
             }
         }
+    }
+
+    /// Separators that may join two word parts: apostrophes, `.` `,` between
+    /// digits, gender marks and hyphens.
+    @inline(__always)
+    private static func mayJoin(_ scalar: UInt32) -> Bool {
+        isApostrophe(scalar) || scalar == 0x2E || scalar == 0x2C || isGenderMark(scalar) || isHyphen(scalar)
     }
 
     @inline(__always)
@@ -200,8 +233,8 @@ public final class GermanAnalyzer {
 
     // MARK: - Emitting
 
-    private func emitTerms(
-        of text: UnsafeBufferPointer<UInt8>, form: TermForm, position: inout Int,
+    private mutating func emitTerms(
+        of text: UnsafeBufferPointer<UInt8>, form: GermanAnalyzer.TermForm, position: inout Int,
         _ body: (AnalyzedTerm) throws -> Void
     ) rethrows {
         let isCompound = parts.count > 1
@@ -209,8 +242,15 @@ public final class GermanAnalyzer {
             let part = parts[index]
             guard !part.isTooLong else { continue }
             let partScalars = UnsafeBufferPointer(start: scalars.base + part.scalarStart, count: part.scalarEnd - part.scalarStart)
-            let isStopword = !part.hasDigit && stopwords.contains(partScalars)
-            let term = makeTerm(partScalars, form: form, hasDigit: part.hasDigit)
+            let term: UnsafeBufferPointer<UInt8>, isStopword: Bool
+            let isCacheable = form == .stemmed && !part.hasDigit
+            if isCacheable, let cached = cache.lookUp(partScalars) {
+                (term, isStopword) = cached
+            } else {
+                isStopword = !part.hasDigit && stopwords.contains(partScalars)
+                term = makeTerm(partScalars, form: form, hasDigit: part.hasDigit)
+                if isCacheable { cache.insert(partScalars, term: term, isStopword: isStopword) }
+            }
             try body(AnalyzedTerm(bytes: term, start: part.start, end: part.end, position: position,
                                   kind: isCompound ? .compoundPart : .word, isStopword: isStopword))
             if index == 0, isCompound, let whole = wholeCompound(form: form) {
@@ -222,34 +262,19 @@ public final class GermanAnalyzer {
     }
 
     /// The compound's parts joined (`opendataportal`), if none was too long.
-    private func wholeCompound(form: TermForm) -> UnsafeBufferPointer<UInt8>? {
-        guard scalars.count <= Self.maxWordLength, !parts.contains(where: \.isTooLong) else { return nil }
+    private mutating func wholeCompound(form: GermanAnalyzer.TermForm) -> UnsafeBufferPointer<UInt8>? {
+        guard scalars.count <= GermanAnalyzer.maxWordLength, !parts.contains(where: \.isTooLong) else { return nil }
         let hasDigit = parts.contains(where: \.hasDigit)
         return makeTerm(UnsafeBufferPointer(start: scalars.base, count: scalars.count), form: form, hasDigit: hasDigit)
     }
 
     /// Stems (or folds) a word and encodes it as UTF-8 in `termBytes`.
-    private func makeTerm(_ word: UnsafeBufferPointer<UInt32>, form: TermForm, hasDigit: Bool) -> UnsafeBufferPointer<UInt8> {
+    private mutating func makeTerm(_ word: UnsafeBufferPointer<UInt32>, form: GermanAnalyzer.TermForm, hasDigit: Bool) -> UnsafeBufferPointer<UInt8> {
         let count = stemmer.stem(scalars: word.baseAddress!, count: word.count, fold: form == .folded || hasDigit)
         let result = stemmer.result(count: count)
-        if 4 * count > termCapacity {
-            termBytes.deallocate()
-            termCapacity = 4 * count
-            termBytes = .allocate(capacity: termCapacity)
-        }
-        var length = 0
-        for scalar in result {
-            if scalar < 0x80 {
-                termBytes[length] = UInt8(truncatingIfNeeded: scalar)
-                length += 1
-            } else {
-                UTF8.encode(Unicode.Scalar(scalar)!) { byte in
-                    termBytes[length] = byte
-                    length += 1
-                }
-            }
-        }
-        return UnsafeBufferPointer(start: termBytes, count: length)
+        termBytes.removeAll()
+        for scalar in result { termBytes.appendUTF8(scalar) }
+        return termBytes.elements
     }
 }
 

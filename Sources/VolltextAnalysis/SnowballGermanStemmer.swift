@@ -18,6 +18,9 @@ public final class SnowballGermanStemmer {
     /// Scratch the word is copied into and stemmed in place.
     private var work: UnsafeMutablePointer<UInt32>
     private var capacity: Int
+    /// Scratch for `stem(utf8:)`.
+    private var input = ScalarBuffer()
+    private var output = ScratchBuffer<UInt8>()
 
     public init() {
         capacity = 64
@@ -46,13 +49,39 @@ public final class SnowballGermanStemmer {
     public func stem(scalars: UnsafePointer<UInt32>, count: Int, fold: Bool = false) -> Int {
         // The prelude turns each ß into two scalars, so the work buffer needs twice the room.
         reserve(2 * count)
-        var n = prelude(from: scalars, count: count)
+        let w = work
+        var n = Self.prelude(w, from: scalars, count: count)
         if !fold {
-            var regions = markRegions(count: n)
-            n = standardSuffix(count: n, regions: &regions)
+            n = Self.standardSuffix(w, count: n, regions: Self.markRegions(w, count: n))
         }
-        postlude(count: n)
+        Self.postlude(w, count: n)
         return n
+    }
+
+    /// Stems one lower-case word given and returned as UTF-8, for streaming
+    /// word lists; invalid UTF-8 reads as U+FFFD. The result is valid until the
+    /// next call.
+    public func stem(utf8 word: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        Self.decode(word, into: &input)  // one exclusive access per buffer, not one per scalar
+        let count = stem(scalars: input.base, count: input.count)
+        Self.encode(result(count: count), into: &output)
+        return output.elements
+    }
+
+    private static func decode(_ utf8: UnsafeBufferPointer<UInt8>, into scalars: inout ScalarBuffer) {
+        scalars.removeAll()
+        let reader = UTF8Reader(utf8)
+        var offset = 0
+        while offset < utf8.count {
+            let (scalar, length) = reader.scalar(at: offset)
+            scalars.append(scalar)
+            offset += length
+        }
+    }
+
+    private static func encode(_ scalars: UnsafeBufferPointer<UInt32>, into utf8: inout ScratchBuffer<UInt8>) {
+        utf8.removeAll()
+        for scalar in scalars { utf8.appendUTF8(scalar) }
     }
 
     /// The scalars of the last result.
@@ -105,45 +134,46 @@ public final class SnowballGermanStemmer {
 
     // MARK: - Prelude and postlude
 
-    /// Marks `u`/`y` between vowels as `U`/`Y` (kept as consonants), then rewrites
-    /// ß → ss and ae/oe/ue → ä/ö/ü, except the `ue` of `que`. Copies into `work`.
-    private func prelude(from input: UnsafePointer<UInt32>, count: Int) -> Int {
-        let w = work
-        // Step 1, in place on the input's copy: a marked U is no vowel for its right neighbour.
-        for i in 0..<count { w[count + i] = input[i] }  // the upper half holds the copy
-        let src = w + count
-        if count >= 3 {
-            for i in 0..<(count - 2) where Self.isVowel(src[i]) && Self.isVowel(src[i + 2]) {
-                if src[i + 1] == 0x75 { src[i + 1] = Self.markU }
-                else if src[i + 1] == 0x79 { src[i + 1] = Self.markY }
-            }
-        }
-        // Step 2, copying from the upper half down: even if every scalar were
-        // an ß growing into two, writes stay below the upper half's unread part.
+    /// Snowball's prelude in one pass from `input` into `w`: a `u`/`y` between
+    /// vowels becomes the consonant marker `U`/`Y`; then ß → ss and
+    /// ae/oe/ue → ä/ö/ü, except the `ue` of `que` and a marked `Ue`.
+    ///
+    /// Snowball runs the marking over the whole word before the rewriting; one
+    /// pass gives the same result because marking only looks at the raw next
+    /// scalar and at whether the previous one, as marked, is a vowel.
+    private static func prelude(_ w: UnsafeMutablePointer<UInt32>, from input: UnsafePointer<UInt32>, count: Int) -> Int {
         var read = 0, write = 0
+        var previousIsVowel = false  // of the marked scalar before `read`
         while read < count {
-            let c = src[read]
-            let next: UInt32 = read + 1 < count ? src[read + 1] : 0
-            if c == Self.ß {
+            let c = input[read]
+            let next: UInt32 = read + 1 < count ? input[read + 1] : 0
+            if (c == 0x75 || c == 0x79), previousIsVowel, isVowel(next) {
+                w[write] = c == 0x75 ? markU : markY
+                write += 1; read += 1
+                previousIsVowel = false
+            } else if c == ß {
                 w[write] = 0x73; w[write + 1] = 0x73
                 write += 2; read += 1
+                previousIsVowel = false
             } else if next == 0x65, c == 0x61 || c == 0x6F || c == 0x75 {
-                w[write] = c == 0x61 ? Self.ä : c == 0x6F ? Self.ö : Self.ü
+                w[write] = c == 0x61 ? ä : c == 0x6F ? ö : ü
                 write += 1; read += 2
+                previousIsVowel = true  // the e
             } else if c == 0x71, next == 0x75 {  // "qu" is kept as it is
                 w[write] = c; w[write + 1] = next
                 write += 2; read += 2
+                previousIsVowel = true  // the u
             } else {
                 w[write] = c
                 write += 1; read += 1
+                previousIsVowel = isVowel(c)
             }
         }
         return write
     }
 
     /// Undoes the markers and folds umlauts: U → u, Y → y, ä → a, ö → o, ü → u.
-    private func postlude(count: Int) {
-        let w = work
+    private static func postlude(_ w: UnsafeMutablePointer<UInt32>, count: Int) {
         for i in 0..<count {
             switch w[i] {
             case Self.markU, Self.ü: w[i] = 0x75
@@ -161,22 +191,23 @@ public final class SnowballGermanStemmer {
 
     /// R1 starts after the first non-vowel that follows a vowel, but at least at
     /// scalar 3; R2 is the same rule applied again inside R1.
-    private func markRegions(count n: Int) -> Regions {
+    private static func markRegions(_ w: UnsafeMutablePointer<UInt32>, count n: Int) -> Regions {
         var regions = Regions(p1: n, p2: n)
         guard n >= 3 else { return regions }
-        guard let p1 = afterVowelThenNonVowel(from: 0, count: n) else { return regions }
+        guard let p1 = afterVowelThenNonVowel(w, from: 0, count: n) else { return regions }
         regions.p1 = max(p1, 3)
         // p2 continues from where p1 was found, before it was moved up to 3.
-        if let p2 = afterVowelThenNonVowel(from: p1, count: n) { regions.p2 = p2 }
+        if let p2 = afterVowelThenNonVowel(w, from: p1, count: n) { regions.p2 = p2 }
         return regions
     }
 
     /// The position after the first non-vowel that follows a vowel, from `start`.
-    private func afterVowelThenNonVowel(from start: Int, count n: Int) -> Int? {
+    @inline(__always)
+    private static func afterVowelThenNonVowel(_ w: UnsafeMutablePointer<UInt32>, from start: Int, count n: Int) -> Int? {
         var i = start
-        while i < n, !Self.isVowel(work[i]) { i += 1 }
+        while i < n, !isVowel(w[i]) { i += 1 }
         i += 1
-        while i < n, Self.isVowel(work[i]) { i += 1 }
+        while i < n, isVowel(w[i]) { i += 1 }
         guard i < n else { return nil }
         return i + 1
     }
@@ -185,108 +216,91 @@ public final class SnowballGermanStemmer {
 
     /// Whether the scalars ending at `end` spell `suffix` (ASCII only).
     @inline(__always)
-    private func ends(at end: Int, with suffix: StaticString) -> Bool {
+    private static func ends(_ w: UnsafeMutablePointer<UInt32>, at end: Int, with suffix: StaticString) -> Bool {
         let length = suffix.utf8CodeUnitCount
         guard end >= length else { return false }
         let bytes = suffix.utf8Start
-        for k in 0..<length where work[end - length + k] != UInt32(bytes[k]) { return false }
+        for k in 0..<length where w[end - length + k] != UInt32(bytes[k]) { return false }
         return true
     }
 
-    /// The longest of `suffixes` that the word ends with at `end`, as an index.
-    @inline(__always)
-    private func longestSuffix(at end: Int, among suffixes: [StaticString]) -> Int? {
-        var best: Int?
-        var bestLength = 0
-        for (index, suffix) in suffixes.enumerated()
-        where suffix.utf8CodeUnitCount > bestLength && ends(at: end, with: suffix) {
-            best = index
-            bestLength = suffix.utf8CodeUnitCount
-        }
-        return best
-    }
-
-    private static let step1: [StaticString] = ["e", "em", "en", "erinnen", "erin", "ln", "ern", "er", "s", "es", "lns"]
-    private static let step2: [StaticString] = ["en", "er", "et", "st", "est"]
-    private static let step2KeepET: [StaticString] = ["tick", "plan", "geordn", "intern", "tr"]
-    private static let step3: [StaticString] = ["end", "ig", "ung", "lich", "isch", "ik", "heit", "keit"]
-    private static let step3AfterKeit: [StaticString] = ["lich", "ig"]
-    private static let apostrophe: [StaticString] = ["'", "'sch", "'s"]
-
     /// Snowball's `standard_suffix`: each of the four steps looks at the word's
-    /// end as the previous step left it, takes the longest listed suffix, and
-    /// acts only if that suffix lies in the step's region. Returns the new count.
-    private func standardSuffix(count: Int, regions: inout Regions) -> Int {
+    /// end as the previous step left it, takes the *longest* of its suffixes
+    /// that the word ends with, and acts only if that suffix starts in the
+    /// step's region; a shorter suffix is never tried instead. Returns the new count.
+    private static func standardSuffix(_ w: UnsafeMutablePointer<UInt32>, count: Int, regions: Regions) -> Int {
         var n = count
         let p1 = regions.p1, p2 = regions.p2
+        @inline(__always) func ends(_ suffix: StaticString) -> Bool { Self.ends(w, at: n, with: suffix) }
+        @inline(__always) func before(_ start: Int) -> UInt32 { start > 0 ? w[start - 1] : 0 }
 
-        // Step 1: inflection endings in R1.
-        if let i = longestSuffix(at: n, among: Self.step1) {
-            let start = n - Self.step1[i].utf8CodeUnitCount
-            if p1 <= start {
-                switch i {
-                case 1:  // em
-                    if !ends(at: start, with: "syst") { n = start }  // keep "system"
-                case 3, 4, 6, 7:  // erinnen, erin, ern, er
-                    n = start
-                case 0, 2, 9:  // e, en, es
-                    n = start
-                    if ends(at: n, with: "niss") { n -= 1 }  // -nisse → -nis
-                case 8:  // s
-                    if start > 0, Self.isSEnding(work[start - 1]) { n = start }
-                default:  // "ln", "lns" → "l"
-                    work[start] = 0x6C
-                    n = start + 1
-                }
+        // Step 1: -em -ern -er -erin -erinnen -e -en -es -s -ln -lns, in R1.
+        // Longest first within each group of suffixes sharing a last letter.
+        if ends("em") {
+            if p1 <= n - 2, !Self.ends(w, at: n - 2, with: "syst") { n -= 2 }  // keep "system"
+        } else if ends("erinnen") || ends("erin") || ends("ern") || ends("er") {
+            let length = ends("erinnen") ? 7 : ends("erin") ? 4 : ends("ern") ? 3 : 2
+            if p1 <= n - length { n -= length }
+        } else if ends("lns") || ends("ln") {
+            let length = ends("lns") ? 3 : 2
+            if p1 <= n - length { n -= length - 1 }  // -ln, -lns → -l
+        } else if ends("en") || ends("es") || ends("e") {
+            let length = ends("e") ? 1 : 2
+            if p1 <= n - length {
+                n -= length
+                if Self.ends(w, at: n, with: "niss") { n -= 1 }  // -nisse → -nis
             }
+        } else if ends("s") {
+            if p1 <= n - 1, isSEnding(before(n - 1)) { n -= 1 }
         }
 
-        // Step 2: -en, -er, -est, -st, -et in R1.
-        if let i = longestSuffix(at: n, among: Self.step2) {
-            let start = n - Self.step2[i].utf8CodeUnitCount
-            if p1 <= start {
-                switch i {
-                case 3:  // st
-                    // A st_ending letter before, and at least three letters before that.
-                    if start >= 4, Self.isSTEnding(work[start - 1]) { n = start }
-                case 2:  // et
-                    if start > 0, Self.isETEnding(work[start - 1]),
-                       longestSuffix(at: start, among: Self.step2KeepET) == nil {
-                        n = start
-                    }
-                default:  // en, er, est
-                    n = start
-                }
+        // Step 2: -en -er -est in R1; -st after an st_ending letter with three
+        // letters before it; -et after an et_ending letter, unless a listed stem.
+        if ends("en") || ends("er") {
+            if p1 <= n - 2 { n -= 2 }
+        } else if ends("est") {
+            if p1 <= n - 3 { n -= 3 }
+        } else if ends("st") {
+            if p1 <= n - 2, n - 2 >= 4, isSTEnding(before(n - 2)) { n -= 2 }
+        } else if ends("et") {
+            let start = n - 2
+            if p1 <= start, isETEnding(before(start)),
+               !(Self.ends(w, at: start, with: "tick") || Self.ends(w, at: start, with: "plan")
+                 || Self.ends(w, at: start, with: "geordn") || Self.ends(w, at: start, with: "intern")
+                 || Self.ends(w, at: start, with: "tr")) {
+                n = start
             }
         }
 
         // Step 3: derivational endings in R2.
-        if let i = longestSuffix(at: n, among: Self.step3) {
-            let start = n - Self.step3[i].utf8CodeUnitCount
-            if p2 <= start {
-                switch i {
-                case 0, 2:  // end, ung
-                    n = start
-                    if ends(at: n, with: "ig"), !ends(at: n - 2, with: "e"), p2 <= n - 2 { n -= 2 }
-                case 1, 4, 5:  // ig, isch, ik
-                    if !ends(at: start, with: "e") { n = start }
-                case 3, 6:  // lich, heit
-                    n = start
-                    if ends(at: n, with: "er") || ends(at: n, with: "en"), p1 <= n - 2 { n -= 2 }
-                default:  // "keit"
-                    n = start
-                    if let k = longestSuffix(at: n, among: Self.step3AfterKeit) {
-                        let kStart = n - Self.step3AfterKeit[k].utf8CodeUnitCount
-                        if p2 <= kStart { n = kStart }
-                    }
-                }
+        if ends("end") || ends("ung") {
+            if p2 <= n - 3 {
+                n -= 3
+                if ends("ig"), before(n - 2) != 0x65, p2 <= n - 2 { n -= 2 }  // -igend, -igung, not -eig…
+            }
+        } else if ends("isch") || ends("ig") || ends("ik") {
+            let length = ends("isch") ? 4 : 2
+            if p2 <= n - length, before(n - length) != 0x65 { n -= length }  // not after e
+        } else if ends("lich") || ends("heit") {
+            if p2 <= n - 4 {
+                n -= 4
+                if ends("er") || ends("en"), p1 <= n - 2 { n -= 2 }
+            }
+        } else if ends("keit") {
+            if p2 <= n - 4 {
+                n -= 4
+                if ends("lich") { if p2 <= n - 4 { n -= 4 } }
+                else if ends("ig") { if p2 <= n - 2 { n -= 2 } }
             }
         }
 
-        // Step 4: a trailing apostrophe, 's or 'sch, if two letters remain.
-        if let i = longestSuffix(at: n, among: Self.apostrophe) {
-            let start = n - Self.apostrophe[i].utf8CodeUnitCount
-            if start >= 2 { n = start }
+        // Step 4: a trailing ', 's or 'sch, if two letters remain before it.
+        if ends("'sch") {
+            if n - 4 >= 2 { n -= 4 }
+        } else if ends("'s") {
+            if n - 2 >= 2 { n -= 2 }
+        } else if ends("'") {
+            if n - 1 >= 2 { n -= 1 }
         }
         return n
     }

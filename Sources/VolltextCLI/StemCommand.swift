@@ -18,7 +18,8 @@ struct StemCommand: ParsableCommand {
     func run() throws {
         let stemmer = SnowballGermanStemmer()
         let output = ByteWriter()
-        var scalars: [UInt32] = []
+        let newline: StaticString = "\n"
+        let newlineBytes = UnsafeBufferPointer(start: newline.utf8Start, count: newline.utf8CodeUnitCount)
         var lineNumber = 0
         var invalidLines: [Int] = []
         LineReader().forEachLine { line in
@@ -29,12 +30,8 @@ struct StemCommand: ParsableCommand {
             }()
             word = word.lowercased()
             if !word.utf8.allSatisfy({ $0 < 0x80 }) { word = String(decoding: word._nfcCodeUnits, as: UTF8.self) }
-            scalars.removeAll(keepingCapacity: true)
-            scalars.append(contentsOf: word.unicodeScalars.lazy.map(\.value))
-            let count = scalars.withUnsafeBufferPointer { stemmer.stem(scalars: $0.baseAddress!, count: $0.count) }
-            var stem = String.UnicodeScalarView()
-            for scalar in stemmer.result(count: count) { stem.append(Unicode.Scalar(scalar)!) }
-            output.write(String(stem) + "\n")
+            word.withUTF8 { output.write(stemmer.stem(utf8: $0)) }
+            output.write(newlineBytes)
         }
         output.flush()
         guard invalidLines.isEmpty else {

@@ -242,3 +242,26 @@ enum RealPosts {
         return try files.map { try Array(Data(contentsOf: $0)) }
     }
 }
+
+@Suite("Term cache")
+struct TermCacheRules {
+    /// A long-lived analyzer answers frequent words from its cache; its terms
+    /// must equal those of a fresh analyzer for every post.
+    @Test func warmAnalyzerAgreesWithFreshOnes() throws {
+        try #require(SharedData.isUsable, Comment(rawValue: SharedData.skipMessage))
+        let warm = GermanAnalyzer()
+        var differing = 0
+        for post in try RealPosts.all() {
+            let text = String(decoding: post, as: UTF8.self)
+            if warm.tokens(in: text) != GermanAnalyzer().tokens(in: text) { differing += 1 }
+        }
+        #expect(differing == 0)
+    }
+
+    @Test func stopwordFlagSurvivesTheCache() {
+        let analyzer = GermanAnalyzer()
+        for _ in 0..<3 {
+            #expect(analyzer.tokens(in: "die Daten").map(\.isStopword) == [true, false])
+        }
+    }
+}

@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// A package of its own, so that users and CI never build the benchmark harness.
+// Run with `swift package --disable-sandbox benchmark` from this folder.
+let package = Package(
+    name: "VolltextBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "Volltext", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Loads the real posts and the Snowball word list from ../shared.
+        .target(name: "BenchmarkData", path: "Sources/BenchmarkData"),
+        .executableTarget(
+            name: "AnalyzerBenchmarks",
+            dependencies: [
+                "BenchmarkData",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VolltextAnalysis", package: "Volltext"),
+            ],
+            path: "Benchmarks/AnalyzerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Prints analyzer MB/s and stemmer words/s as plain numbers, for scripts
+        // that compare Volltext with a reference in the same run.
+        .executableTarget(
+            name: "throughput",
+            dependencies: ["BenchmarkData", .product(name: "VolltextAnalysis", package: "Volltext")],
+            path: "Sources/Throughput"
+        ),
+    ]
+)

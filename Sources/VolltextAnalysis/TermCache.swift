@@ -1,0 +1,68 @@
+/// Remembers the stems of recently seen words, so that frequent words (most
+/// of any text, by Zipf's law) skip the stemmer and the stopword lookup.
+///
+/// Direct-mapped: each word hashes to one slot, and a newer word evicts an
+/// older one there. Only short words are cached; a longer one simply misses.
+struct TermCache: ~Copyable {
+    static let maxWordLength = 24   // scalars
+    static let maxTermLength = 48   // UTF-8 bytes
+    private static let slotCount = 2048
+
+    /// One slot: the word's folded scalars, its term's UTF-8 and whether it is a stopword.
+    private struct Slot {
+        var wordLength: UInt8 = 0  // 0: empty
+        var termLength: UInt8 = 0
+        var isStopword = false
+        var word: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)  // 24 UInt32
+        var term: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)  // 48 bytes
+    }
+
+    private let slots: UnsafeMutablePointer<Slot>
+
+    init() {
+        slots = .allocate(capacity: Self.slotCount)
+        slots.initialize(repeating: Slot(), count: Self.slotCount)
+    }
+
+    deinit { slots.deallocate() }
+
+    @inline(__always)
+    private static func slotIndex(of word: UnsafeBufferPointer<UInt32>) -> Int {
+        var hash: UInt32 = 2_166_136_261  // FNV-1a
+        for scalar in word { hash = (hash ^ scalar) &* 16_777_619 }
+        return Int(hash ^ (hash >> 15)) & (slotCount - 1)
+    }
+
+    /// The cached term and stopword flag of `word`, if present. The bytes stay
+    /// valid until the next `insert`.
+    @inline(__always)
+    func lookUp(_ word: UnsafeBufferPointer<UInt32>) -> (term: UnsafeBufferPointer<UInt8>, isStopword: Bool)? {
+        guard word.count <= Self.maxWordLength else { return nil }
+        let slot = slots + Self.slotIndex(of: word)
+        guard Int(slot.pointee.wordLength) == word.count else { return nil }
+        let matches = withUnsafeMutableBytes(of: &slot.pointee.word) { raw in
+            let cached = raw.bindMemory(to: UInt32.self)
+            for i in 0..<word.count where cached[i] != word[i] { return false }
+            return true
+        }
+        guard matches else { return nil }
+        let term = (UnsafeRawPointer(slot) + MemoryLayout<Slot>.offset(of: \Slot.term)!).assumingMemoryBound(to: UInt8.self)
+        return (UnsafeBufferPointer(start: term, count: Int(slot.pointee.termLength)), slot.pointee.isStopword)
+    }
+
+    @inline(__always)
+    func insert(_ word: UnsafeBufferPointer<UInt32>, term: UnsafeBufferPointer<UInt8>, isStopword: Bool) {
+        guard word.count <= Self.maxWordLength, term.count <= Self.maxTermLength else { return }
+        let slot = slots + Self.slotIndex(of: word)
+        slot.pointee.wordLength = UInt8(word.count)
+        slot.pointee.termLength = UInt8(term.count)
+        slot.pointee.isStopword = isStopword
+        withUnsafeMutableBytes(of: &slot.pointee.word) { raw in
+            _ = raw.bindMemory(to: UInt32.self).initialize(from: word)
+        }
+        withUnsafeMutableBytes(of: &slot.pointee.term) { raw in
+            raw.copyMemory(from: UnsafeRawBufferPointer(term))
+        }
+    }
+}
