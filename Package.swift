@@ -1,31 +1,54 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Modules, with arrows pointing one way:
-//   VolltextAnalysis (German analyzer, no SQLite) ← VolltextCLI ← volltext (executable)
-// Later issues add content reading, the index and the server as their own modules.
+// Modules, one job each, with arrows pointing one way:
+//   VolltextAnalysis (German analyzer, no SQLite)
+//   VolltextSite (Jekyll site → posts: front matter, Markdown to text)
+//     ← VolltextIndex (SQLite FTS5 index and queries; uses both above)
+//       ← VolltextCLI ← volltext (executable)
 let package = Package(
     name: "Volltext",
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "VolltextAnalysis", targets: ["VolltextAnalysis"]),
+        .library(name: "VolltextSite", targets: ["VolltextSite"]),
+        .library(name: "VolltextIndex", targets: ["VolltextIndex"]),
         .executable(name: "volltext", targets: ["volltext"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "VolltextAnalysis"),
+        // cmark-gfm from Debian (libcmark-gfm-dev, libcmark-gfm-extensions-dev).
+        .systemLibrary(
+            name: "CCMarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(name: "VolltextSite", dependencies: ["CCMarkGFM", "Yams"]),
+        .target(
+            name: "VolltextIndex",
+            dependencies: [
+                "VolltextAnalysis", "VolltextSite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         .target(
             name: "VolltextCLI",
             dependencies: [
-                "VolltextAnalysis",
+                "VolltextAnalysis", "VolltextSite", "VolltextIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "volltext", dependencies: ["VolltextCLI"]),
         .target(name: "VolltextTestSupport", path: "Tests/VolltextTestSupport"),
         .testTarget(name: "VolltextAnalysisTests", dependencies: ["VolltextAnalysis", "VolltextTestSupport"]),
+        .testTarget(name: "VolltextSiteTests", dependencies: ["VolltextSite", "VolltextTestSupport"]),
+        .testTarget(name: "VolltextIndexTests", dependencies: ["VolltextIndex", "VolltextTestSupport"]),
         .testTarget(name: "VolltextCLITests", dependencies: ["VolltextCLI", "VolltextTestSupport"]),
     ]
 )

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import VolltextIndex
+import VolltextSite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `volltext index SITE`: builds or updates the search index of a Jekyll site.
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Index a Jekyll site's posts, updating only what changed.",
+        discussion: """
+            Finds posts in every _posts/ folder of SITE, skips unchanged ones, re-analyses \
+            changed ones and removes deleted or unpublished ones, all in one transaction: \
+            a server reading the index sees the old index or the new one, never a mix. \
+            Posts that cannot be read are listed as path:line: reason, their previous \
+            version stays indexed, and the exit status is 65.
+            """
+    )
+
+    @OptionGroup var index: IndexOptions
+
+    @Flag(help: "Print {\"added\", \"updated\", \"removed\", \"unchanged\", \"rejected\", \"seconds\"} as JSON.")
+    var json = false
+
+    @Flag(help: "Include posts in _drafts/.")
+    var drafts = false
+
+    @Flag(help: "Include posts dated in the future.")
+    var future = false
+
+    @Flag(help: "Drop the index and index every post anew.")
+    var rebuild = false
+
+    @Argument(help: "The site's folder.", completion: .directory)
+    var site: String
+
+    func run() throws {
+        let report: IndexReport
+        do {
+            let reader = try SiteReader(root: URL(fileURLWithPath: site), options: .init(drafts: drafts, future: future))
+            let searchIndex = try SearchIndex(path: index.path, create: true)
+            report = try searchIndex.update(from: reader, rebuild: rebuild, progress: progressReporter())
+        } catch {
+            throw fail(error)
+        }
+        if json {
+            print(try jsonString(report))
+        } else {
+            print(String(format: "Indexed %@ into %@ in %.2f s: %d added, %d updated, %d removed, %d unchanged, %d rejected",
+                         site, index.path, report.seconds, report.added, report.updated, report.removed,
+                         report.unchanged, report.rejected.count))
+        }
+        for rejection in report.rejected {
+            printError(rejection.line.map { "\(rejection.path):\($0): \(rejection.reason)" } ?? "\(rejection.path): \(rejection.reason)")
+        }
+        if !report.rejected.isEmpty { throw ExitStatus.dataError }
+    }
+
+    /// A progress line on a terminal's standard error, redrawn at most every
+    /// 1% of the posts; nothing when standard error is a file or pipe.
+    ///
+    /// `VOLLTEXT_TESTING_CRASH_AFTER=N` makes the process die after N posts,
+    /// mid-transaction, so that a test can check the old index survives.
+    private func progressReporter() -> ((Int, Int) -> Void)? {
+        let crashAfter = ProcessInfo.processInfo.environment["VOLLTEXT_TESTING_CRASH_AFTER"].flatMap(Int.init)
+        let onTerminal = isatty(2) == 1
+        guard onTerminal || crashAfter != nil else { return nil }
+        return { done, total in
+            if let crashAfter, done >= crashAfter { _exit(99) }
+            guard onTerminal, total >= 200, done == total || done % max(1, total / 100) == 0 else { return }
+            let width = 30
+            let filled = width * done / total
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) posts\(done == total ? "\n" : "")".utf8))
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import VolltextIndex
+
+/// `--db`, shared by every command that reads or writes the index.
+struct IndexOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The index file.", discussion: "Default: $VOLLTEXT_DB, else volltext.sqlite in the current folder.",
+        valueName: "file"))
+    var db: String?
+
+    /// The path in effect.
+    var path: String {
+        db ?? ProcessInfo.processInfo.environment["VOLLTEXT_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "volltext.sqlite"
+    }
+}
+
+/// Prints `volltext: message` on standard error and exits with `status`:
+/// fatal errors get one clear line, never a stack of SQL.
+func fail(_ error: any Error, status: Int32 = 1) -> ExitCode {
+    let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+    printError("volltext: \(message)")
+    return ExitCode(status)
+}
+
+/// JSON as the commands print it: stable key order, no escaped slashes.
+func jsonString(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}

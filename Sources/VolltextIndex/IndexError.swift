@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+
+/// Why the index could not be opened or written. Messages are one line and
+/// never show SQL.
+public enum IndexError: Error, LocalizedError, Equatable, Sendable {
+    /// No index file yet at the path (read-only commands).
+    case noIndex(path: String)
+    /// The file is an SQLite database, but not one Volltext made.
+    case notAnIndex(path: String)
+    /// The file is damaged or not a database at all.
+    case corrupt(path: String)
+    /// The index was made by a newer Volltext.
+    case newerFormat(path: String)
+    /// The file or its folder is read-only.
+    case readOnly(path: String)
+    /// The disk is full.
+    case diskFull(path: String)
+    /// Any other SQLite failure, with SQLite's short reason.
+    case database(path: String, reason: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .noIndex(path): "no index at \(path): run `volltext index SITE` first"
+        case let .notAnIndex(path): "\(path) is not a Volltext index; choose another file with --db"
+        case let .corrupt(path): "\(path) is damaged or not a database; delete it and run `volltext index SITE`"
+        case let .newerFormat(path): "\(path) was made by a newer Volltext; update Volltext or rebuild with --rebuild"
+        case let .readOnly(path): "cannot write \(path): the file or its folder is read-only"
+        case let .diskFull(path): "cannot write \(path): the disk is full; the previous index is unchanged"
+        case let .database(path, reason): "\(path): \(reason)"
+        }
+    }
+
+    /// Maps a GRDB error to what a user can act on.
+    static func from(_ error: any Error, path: String) -> IndexError {
+        if let error = error as? IndexError { return error }
+        guard let error = error as? DatabaseError else {
+            return .database(path: path, reason: error.localizedDescription)
+        }
+        switch error.resultCode {
+        case .SQLITE_NOTADB: return .corrupt(path: path)
+        case .SQLITE_CORRUPT: return .corrupt(path: path)
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .readOnly(path: path)
+        case .SQLITE_FULL: return .diskFull(path: path)
+        default: return .database(path: path, reason: error.message ?? "SQLite error \(error.resultCode.rawValue)")
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+import VolltextAnalysis
+import VolltextSite
+
+/// What one index run did.
+public struct IndexReport: Sendable, Codable, Equatable {
+    /// A post that could not be read; its previously indexed version, if any, stays.
+    public struct Rejection: Sendable, Codable, Equatable {
+        public var path: String
+        public var line: Int?
+        public var reason: String
+    }
+
+    public var added = 0
+    public var updated = 0
+    public var removed = 0
+    public var unchanged = 0
+    public var rejected: [Rejection] = []
+    public var seconds = 0.0
+    /// Posts left out as Jekyll would: unpublished, drafts, dated in the future.
+    public var excluded = 0
+
+    public init() {}
+}
+
+extension SearchIndex {
+    /// Brings the index up to date with the site, in one transaction: a
+    /// reader sees the old index or the new one, never a mix, and a run that
+    /// dies half-way leaves the old index as it was.
+    ///
+    /// Posts whose bytes (and the site's permalink settings) did not change
+    /// cost a hash and no analysis. Changed posts are re-analysed; posts
+    /// deleted, unpublished, or no longer eligible are removed. A post that
+    /// cannot be read is reported and its old version kept.
+    ///
+    /// - Parameter rebuild: drop everything and index every post anew.
+    /// - Parameter progress: called after each post with (done, total).
+    public func update(
+        from site: SiteReader,
+        rebuild: Bool = false,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> IndexReport {
+        let start = Date()
+        let files = try site.postFiles()
+        let settings = site.settingsFingerprint + "|analyzer \(Self.analyzerVersion)"
+        var report = IndexReport()
+        do {
+            try pool.write { db in
+                let storedSettings = try String.fetchOne(db, sql: "SELECT value FROM index_info WHERE key = 'settings'")
+                if rebuild || (storedSettings != nil && storedSettings != settings) {
+                    // Settings or analyzer changed: every stored token or URL may be stale.
+                    try Self.deleteAll(db)
+                }
+                var writer = try PostWriter(db: db)
+                var known = try Self.knownPosts(db)
+                let now = site.options.now.timeIntervalSince1970
+
+                for (done, file) in files.enumerated() {
+                    defer { progress?(done + 1, files.count) }
+                    let existing = known.removeValue(forKey: file.path)
+                    let contents: Data
+                    do {
+                        contents = try site.contents(of: file)
+                    } catch {
+                        report.rejected.append(.init(error))
+                        continue
+                    }
+                    let hash = Self.contentHash(of: contents, settings: settings)
+                    if let existing, existing.hash == hash {
+                        // Unchanged bytes: only time can exclude it, by no longer being in the future.
+                        if !site.options.future && existing.timestamp > now {
+                            try writer.delete(id: existing.id)
+                            report.removed += 1
+                        } else {
+                            report.unchanged += 1
+                        }
+                        continue
+                    }
+                    let post: Post
+                    do {
+                        post = try site.post(from: file, contents: contents)
+                    } catch {
+                        report.rejected.append(.init(error))
+                        continue
+                    }
+                    if site.exclusionReason(for: post) != nil {
+                        report.excluded += 1
+                        if let existing {
+                            try writer.delete(id: existing.id)
+                            report.removed += 1
+                        }
+                        continue
+                    }
+                    let timestamp = post.date.instant(in: site.timeZone).timeIntervalSince1970
+                    if let existing {
+                        try writer.delete(id: existing.id)
+                        try writer.insert(post, id: existing.id, hash: hash, timestamp: timestamp)
+                        report.updated += 1
+                    } else {
+                        try writer.insert(post, id: nil, hash: hash, timestamp: timestamp)
+                        report.added += 1
+                    }
+                }
+                // Posts whose files are gone (or drafts, without --drafts).
+                for (_, gone) in known {
+                    try writer.delete(id: gone.id)
+                    report.removed += 1
+                }
+                try db.execute(sql: "DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM post_tag)")
+                try db.execute(sql: "INSERT OR REPLACE INTO index_info(key, value) VALUES ('settings', ?), ('last_indexed', ?), ('site', ?)",
+                               arguments: [settings, ISO8601DateFormatter().string(from: Date()), site.root.path])
+            }
+        } catch {
+            throw IndexError.from(error, path: path)
+        }
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    private struct KnownPost {
+        var id: Int64
+        var hash: String
+        var timestamp: Double
+    }
+
+    private static func knownPosts(_ db: Database) throws -> [String: KnownPost] {
+        var known: [String: KnownPost] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, path, content_hash, timestamp FROM post")
+        while let row = try rows.next() {
+            known[row["path"]] = KnownPost(id: row["id"], hash: row["content_hash"], timestamp: row["timestamp"])
+        }
+        return known
+    }
+
+    private static func deleteAll(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM post_tag; DELETE FROM post_author; DELETE FROM tag; DELETE FROM post;
+            DELETE FROM post_text;
+            """)
+    }
+
+    /// FNV-1a over the file and the settings that shape its row: enough to
+    /// tell a changed file, and fast enough to run on every post every time.
+    static func contentHash(of contents: Data, settings: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        contents.withUnsafeBytes { for byte in $0 { mix(byte) } }
+        mix(0)
+        for byte in settings.utf8 { mix(byte) }
+        return String(hash, radix: 16)
+    }
+}
+
+extension IndexReport.Rejection {
+    init(_ error: any Error) {
+        if let error = error as? SiteError {
+            self.init(path: error.path, line: error.line, reason: error.reason)
+        } else {
+            self.init(path: "?", line: nil, reason: error.localizedDescription)
+        }
+    }
+}
+
+/// Writes post rows with cached statements; one per index run.
+private struct PostWriter {
+    let db: Database
+    private let encoder = JSONEncoder()
+    private var tagIDs: [String: Int64] = [:]
+    private let analyzer = GermanAnalyzer()
+
+    init(db: Database) throws {
+        self.db = db
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for row in try Row.fetchAll(db, sql: "SELECT id, key FROM tag") { tagIDs[row["key"]] = row["id"] }
+    }
+
+    func delete(id: Int64) throws {
+        try db.cachedStatement(sql: "DELETE FROM post_text WHERE rowid = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM post WHERE id = ?").execute(arguments: [id])
+    }
+
+    mutating func insert(_ post: Post, id: Int64?, hash: String, timestamp: Double) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO post (id, path, url, title, date, sort_date, timestamp, authors, tags, categories,
+                              description, lang, is_draft, front_matter, content_hash, indexed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))
+            """).execute(arguments: [
+                id, post.path, post.url, post.title, post.date.day10, post.date.sortKey, timestamp,
+                json(post.authors), json(post.tags), json(post.categories),
+                post.description, post.lang, post.isDraft, json(post.frontMatter), hash,
+            ])
+        let rowID = db.lastInsertedRowID
+        try db.cachedStatement(sql: "INSERT INTO post_text (rowid, title, tags, description, body, code) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [rowID, post.title, post.tags.joined(separator: "\n"), post.description ?? "", post.body, post.code])
+        for tag in Set(post.tags) {
+            let tagID = try self.tagID(for: tag)
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_tag (post_id, tag_id) VALUES (?, ?)").execute(arguments: [rowID, tagID])
+        }
+        for author in Set(post.authors) {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_author (post_id, name, key) VALUES (?, ?, ?)")
+                .execute(arguments: [rowID, author, key(author)])
+        }
+    }
+
+    private mutating func tagID(for tag: String) throws -> Int64 {
+        let key = key(tag)
+        if let id = tagIDs[key] { return id }
+        try db.cachedStatement(sql: "INSERT INTO tag (name, key) VALUES (?, ?)").execute(arguments: [tag, key])
+        tagIDs[key] = db.lastInsertedRowID
+        return db.lastInsertedRowID
+    }
+
+    /// Folded words, so that spellings differing in case or umlaut notation meet.
+    private func key(_ name: String) -> String {
+        SearchIndex.foldedKey(name, analyzer: analyzer)
+    }
+
+    private func json(_ value: some Encodable) -> String {
+        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+}
+
+extension SearchIndex {
+    /// The matching key of a tag or author name: its words lower-cased and
+    /// umlaut-folded, unstemmed (`Behörden`, `behoerden` → `behorden`).
+    static func foldedKey(_ name: String, analyzer: GermanAnalyzer) -> String {
+        analyzer.tokens(in: name, form: .folded).filter { $0.kind != .compound }.map(\.term).joined(separator: " ")
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+
+/// A blog's search index: one SQLite file in WAL mode, read through a
+/// `DatabasePool` so that searches never block on a reindex and always see
+/// either the old index or the new one.
+///
+/// ```sql
+/// -- One row per indexed (published) post.
+/// CREATE TABLE post (
+///   id INTEGER PRIMARY KEY,
+///   path TEXT NOT NULL UNIQUE,      -- relative to the site root
+///   url TEXT NOT NULL,
+///   title TEXT NOT NULL,
+///   date TEXT NOT NULL,             -- YYYY-MM-DD as written
+///   sort_date TEXT NOT NULL,        -- YYYY-MM-DDTHH:MM:SS, for ordering
+///   timestamp REAL NOT NULL,        -- Unix time, for --since/--until and "future"
+///   authors TEXT NOT NULL,          -- JSON array of strings
+///   tags TEXT NOT NULL,             -- JSON array of strings, as written
+///   categories TEXT NOT NULL,       -- JSON array of strings
+///   description TEXT, lang TEXT,
+///   is_draft INTEGER NOT NULL,
+///   front_matter TEXT NOT NULL,     -- JSON object: every field, known or not
+///   content_hash TEXT NOT NULL,     -- of the file's bytes and the site settings
+///   indexed_at TEXT NOT NULL);
+/// -- Tags for filters and counts; `key` is the folded spelling, so that
+/// -- "offene daten" and "Behoerden" find "Offene Daten" and "Behörden".
+/// CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL UNIQUE);
+/// CREATE TABLE post_tag (post_id REFERENCES post ON DELETE CASCADE, tag_id REFERENCES tag,
+///                        PRIMARY KEY (post_id, tag_id)) WITHOUT ROWID;
+/// CREATE TABLE post_author (post_id REFERENCES post ON DELETE CASCADE, name TEXT, key TEXT,
+///                           PRIMARY KEY (post_id, name)) WITHOUT ROWID;
+/// -- The text, tokenized by Volltext's German analyzer; rowid = post.id.
+/// CREATE VIRTUAL TABLE post_text USING fts5(title, tags, description, body, code,
+///                                           tokenize='volltext_german');
+/// CREATE TABLE index_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+/// ```
+///
+/// See <https://www.sqlite.org/fts5.html>.
+///
+/// ## Topics
+///
+/// ### Building the index
+/// - ``update(from:rebuild:progress:)``
+///
+/// ### Reading
+/// - ``statistics()``
+public final class SearchIndex: Sendable {
+    /// Marks the file as Volltext's (`PRAGMA application_id`): "Vltx".
+    static let applicationID: Int32 = 0x566C_7478
+
+    /// Bump when the analyzer's output changes: a reindex then re-tokenizes every post.
+    static let analyzerVersion = "1"
+
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (or, with `create`, creates) the index at `path`.
+    ///
+    /// Fails with a clear ``IndexError`` if the file is some other database,
+    /// damaged, read-only or missing (without `create`).
+    public init(path: String, create: Bool = false) throws(IndexError) {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && !create { throw .noIndex(path: path) }
+        if exists, let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
+            try Self.checkHeader(path: path)
+        }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            db.add(tokenizer: GermanFTS5Tokenizer.self)
+        }
+        configuration.readonly = !create
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let applicationID = try pool.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0 }
+            let hasTables = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 } > 0
+            if applicationID != Self.applicationID && (hasTables || !create) { throw IndexError.notAnIndex(path: path) }
+            if create { try Self.migrator.migrate(pool) }
+            else if try pool.read({ db in try !Self.migrator.hasCompletedMigrations(db) }) {
+                throw IndexError.newerFormat(path: path)
+            }
+        } catch {
+            throw IndexError.from(error, path: path)
+        }
+    }
+
+    /// SQLite files start with "SQLite format 3\0"; anything else is not a database.
+    private static func checkHeader(path: String) throws(IndexError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .readOnly(path: path) }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if header.count == 16 && header != Data("SQLite format 3\0".utf8) { throw .corrupt(path: path) }
+    }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try db.execute(sql: """
+                CREATE TABLE post (
+                  id INTEGER PRIMARY KEY,
+                  path TEXT NOT NULL UNIQUE,
+                  url TEXT NOT NULL,
+                  title TEXT NOT NULL,
+                  date TEXT NOT NULL,
+                  sort_date TEXT NOT NULL,
+                  timestamp REAL NOT NULL,
+                  authors TEXT NOT NULL,
+                  tags TEXT NOT NULL,
+                  categories TEXT NOT NULL,
+                  description TEXT,
+                  lang TEXT,
+                  is_draft INTEGER NOT NULL,
+                  front_matter TEXT NOT NULL,
+                  content_hash TEXT NOT NULL,
+                  indexed_at TEXT NOT NULL);
+                CREATE INDEX post_sort_date ON post(sort_date);
+                CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL UNIQUE);
+                CREATE TABLE post_tag (
+                  post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+                  tag_id INTEGER NOT NULL REFERENCES tag(id),
+                  PRIMARY KEY (post_id, tag_id)) WITHOUT ROWID;
+                CREATE INDEX post_tag_by_tag ON post_tag(tag_id);
+                CREATE TABLE post_author (
+                  post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+                  name TEXT NOT NULL,
+                  key TEXT NOT NULL,
+                  PRIMARY KEY (post_id, name)) WITHOUT ROWID;
+                CREATE INDEX post_author_by_key ON post_author(key);
+                CREATE VIRTUAL TABLE post_text USING fts5(
+                  title, tags, description, body, code,
+                  tokenize='\(GermanFTS5Tokenizer.name)');
+                CREATE TABLE index_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                """)
+        }
+        return migrator
+    }()
+}
+
+/// What `volltext stats` shows.
+public struct IndexStatistics: Sendable, Codable, Equatable {
+    public var posts: Int
+    public var tags: Int
+    public var authors: Int
+    /// `YYYY-MM-DD` of the oldest and newest post.
+    public var firstDate: String?
+    public var lastDate: String?
+    /// Bytes of the database file and its WAL.
+    public var databaseBytes: Int
+    /// ISO 8601 time of the last successful index run.
+    public var lastIndexed: String?
+    public var site: String?
+
+    enum CodingKeys: String, CodingKey {
+        case posts, tags, authors, site
+        case firstDate = "first_date", lastDate = "last_date"
+        case databaseBytes = "database_bytes", lastIndexed = "last_indexed"
+    }
+}
+
+extension SearchIndex {
+    public func statistics() throws(IndexError) -> IndexStatistics {
+        do {
+            var statistics = try pool.read { db in
+                let info = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM index_info")
+                    .map { ($0["key"] as String, $0["value"] as String) })
+                return IndexStatistics(
+                    posts: try Int.fetchOne(db, sql: "SELECT count(*) FROM post") ?? 0,
+                    tags: try Int.fetchOne(db, sql: "SELECT count(*) FROM tag") ?? 0,
+                    authors: try Int.fetchOne(db, sql: "SELECT count(DISTINCT key) FROM post_author") ?? 0,
+                    firstDate: try String.fetchOne(db, sql: "SELECT min(date) FROM post"),
+                    lastDate: try String.fetchOne(db, sql: "SELECT max(date) FROM post"),
+                    databaseBytes: 0,
+                    lastIndexed: info["last_indexed"], site: info["site"])
+            }
+            statistics.databaseBytes = [path, path + "-wal"].compactMap {
+                try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int
+            }.reduce(0, +)
+            return statistics
+        } catch {
+            throw IndexError.from(error, path: path)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Yams
+
+/// A front-matter value as written, kept for the index whether Volltext knows
+/// the field or not. Scalars keep their text (`2021-03-04` stays a string, not
+/// a timestamp) except plain booleans, numbers and nulls.
+public enum FrontMatterValue: Sendable, Hashable, Codable {
+    case string(String)
+    case bool(Bool)
+    case number(Double)
+    case null
+    case list([FrontMatterValue])
+    case map([String: FrontMatterValue])
+
+    /// The text of a scalar (numbers and booleans as written), nil for lists and maps.
+    public var text: String? {
+        switch self {
+        case let .string(string): string
+        case let .bool(bool): String(bool)
+        case let .number(number): number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        case .null, .list, .map: nil
+        }
+    }
+
+    /// A list of strings from a YAML list or a single scalar.
+    public var texts: [String] {
+        switch self {
+        case let .list(values): values.compactMap(\.text)
+        default: text.map { [$0] } ?? []
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .string(string): try container.encode(string)
+        case let .bool(bool): try container.encode(bool)
+        case let .number(number): try container.encode(number)
+        case .null: try container.encodeNil()
+        case let .list(values): try container.encode(values)
+        case let .map(values): try container.encode(values)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let bool = try? container.decode(Bool.self) { self = .bool(bool) }
+        else if let number = try? container.decode(Double.self) { self = .number(number) }
+        else if let string = try? container.decode(String.self) { self = .string(string) }
+        else if let list = try? container.decode([FrontMatterValue].self) { self = .list(list) }
+        else { self = .map(try container.decode([String: FrontMatterValue].self)) }
+    }
+}
+
+/// A post file split into its YAML front matter and Markdown body.
+struct FrontMatter {
+    /// Fields in the order written, with the line each key is on.
+    var fields: [String: FrontMatterValue]
+    var lines: [String: Int]
+    /// The Markdown after the closing `---`.
+    var body: String
+
+    /// Splits and parses a post. `text` has LF line ends; line numbers count
+    /// from 1 at the file's first line (the opening `---`).
+    init(parsing text: String, path: String) throws(SiteError) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else {
+            throw .invalidFrontMatter(path: path, line: 1, reason: "the file does not start with a --- line")
+        }
+        guard let closing = lines.indices.dropFirst().first(where: {
+            let line = lines[$0].trimmingCharacters(in: .whitespaces)
+            return line == "---" || line == "..."
+        }) else {
+            throw .invalidFrontMatter(path: path, line: 1, reason: "no closing --- line")
+        }
+        let yaml = lines[1..<closing].joined(separator: "\n")
+        body = lines[(closing + 1)...].joined(separator: "\n")
+        lines.removeAll()
+
+        let node: Node?
+        do {
+            do {
+                node = try Yams.compose(yaml: yaml)
+            } catch YamlError.duplicatedKeysInMapping {
+                // Jekyll's YAML reader lets the last of repeated keys win; so do we.
+                node = try Yams.compose(yaml: Self.removingEarlierRepeatedKeys(yaml))
+            }
+        } catch let error as YamlError {
+            throw .invalidFrontMatter(path: path, line: Self.line(of: error).map { $0 + 1 }, reason: Self.problem(of: error))
+        } catch {
+            throw .invalidFrontMatter(path: path, line: nil, reason: "\(error)")
+        }
+        fields = [:]
+        self.lines = [:]
+        guard let node else { return }  // empty front matter
+        guard let mapping = node.mapping else {
+            throw .invalidFrontMatter(path: path, line: 2, reason: "expected key: value pairs")
+        }
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else { continue }
+            fields[name] = Self.value(of: value)
+            if let line = key.mark?.line { self.lines[name] = line + 1 }
+        }
+    }
+
+    /// Drops each top-level `key:` (with its indented lines) that is written again later.
+    private static func removingEarlierRepeatedKeys(_ yaml: String) -> String {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        func topLevelKey(_ line: Substring) -> Substring? {
+            guard let first = line.first, !first.isWhitespace, first != "#", first != "-",
+                  let colon = line.firstIndex(of: ":") else { return nil }
+            return line[..<colon]
+        }
+        var lastLine: [Substring: Int] = [:]
+        for (index, line) in lines.enumerated() { if let key = topLevelKey(line) { lastLine[key] = index } }
+        var kept: [Substring] = []
+        var dropping = false
+        for (index, line) in lines.enumerated() {
+            if let key = topLevelKey(line) { dropping = lastLine[key] != index }
+            if !dropping { kept.append(line) } else { kept.append("") }  // keep line numbers
+        }
+        return kept.joined(separator: "\n")
+    }
+
+    private static func value(of node: Node) -> FrontMatterValue {
+        switch node {
+        case let .scalar(scalar):
+            guard scalar.style == .plain else { return .string(scalar.string) }
+            switch scalar.string.lowercased() {
+            case "true", "yes", "on": return .bool(true)  // YAML 1.1, as Jekyll's Ruby reads it
+            case "false", "no", "off": return .bool(false)
+            case "", "~", "null": return .null
+            default:
+                if let number = Double(scalar.string), scalar.string.first.map({ $0.isNumber || $0 == "-" }) == true,
+                   !scalar.string.contains(where: { $0 == ":" || $0 == " " }), scalar.string.filter({ $0 == "-" }).count <= 1 {
+                    return .number(number)
+                }
+                return .string(scalar.string)
+            }
+        case let .sequence(sequence):
+            return .list(sequence.map(value(of:)))
+        case let .mapping(mapping):
+            var map: [String: FrontMatterValue] = [:]
+            for (key, value) in mapping { if let name = key.scalar?.string { map[name] = Self.value(of: value) } }
+            return .map(map)
+        case .alias:
+            return .null
+        }
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _): mark.line
+        case let .duplicatedKeysInMapping(_, context): context.mark.line
+        default: nil
+        }
+    }
+
+    private static func problem(of error: YamlError) -> String {
+        switch error {
+        case let .scanner(_, problem, _, _), let .parser(_, problem, _, _), let .composer(_, problem, _, _): problem
+        case let .duplicatedKeysInMapping(duplicates, _): "duplicated key \(duplicates.joined(separator: ", "))"
+        case let .reader(problem, _, _, _): problem
+        default: "\(error)"
+        }
+    }
+}
