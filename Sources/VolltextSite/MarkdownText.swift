@@ -11,7 +11,13 @@ import CCMarkGFM
 public enum MarkdownText {
     /// The body text and, apart, the text of code blocks.
     public static func plainText(fromMarkdown markdown: String) -> (body: String, code: String) {
-        let source = LiquidStripper.strip(markdown)
+        plainText(fromMarkdown: markdown, insideHTML: false)
+    }
+
+    /// `insideHTML`: the text of an HTML block, parsed once more because
+    /// kramdown, unlike CommonMark, reads Markdown after a `<br>` line.
+    private static func plainText(fromMarkdown markdown: String, insideHTML: Bool) -> (body: String, code: String) {
+        let source = insideHTML ? markdown : LiquidStripper.strip(markdown)
         cmark_gfm_core_extensions_ensure_registered()
         guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return (source, "") }
         defer { cmark_parser_free(parser) }
@@ -39,7 +45,11 @@ public enum MarkdownText {
                 switch type {
                 case CMARK_NODE_TEXT, CMARK_NODE_CODE: body.append(literal())
                 case CMARK_NODE_CODE_BLOCK: code.appendBlock(literal())
-                case CMARK_NODE_HTML_BLOCK: body.appendBlock(HTMLText.text(of: literal()))
+                case CMARK_NODE_HTML_BLOCK where insideHTML: body.appendBlock(HTMLText.text(of: literal()))
+                case CMARK_NODE_HTML_BLOCK:
+                    let inner = plainText(fromMarkdown: HTMLText.text(of: literal()), insideHTML: true)
+                    body.appendBlock(inner.body)
+                    if !inner.code.isEmpty { code.appendBlock(inner.code) }
                 case CMARK_NODE_HTML_INLINE: body.append(HTMLText.text(of: literal()))
                 case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: body.append("\n")
                 case CMARK_NODE_LINK where isBareURL(node):
@@ -53,7 +63,7 @@ public enum MarkdownText {
                 body.append(" \n")
             }
         }
-        return (body.text, code.text)
+        return (body.finished, code.finished)
     }
 
     /// Whether a link's text is its own URL (`<https://…>`, `www.…`, mailto:).
@@ -74,6 +84,9 @@ private struct TextCollector {
     private(set) var text = ""
 
     mutating func append(_ string: String) { text += string }
+
+    /// The text without leading or trailing blank lines.
+    var finished: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
 
     mutating func appendBlock(_ string: String) {
         endBlock()
