@@ -48,7 +48,10 @@ let package = Package(
         .target(name: "VolltextTestSupport", path: "Tests/VolltextTestSupport"),
         .testTarget(name: "VolltextAnalysisTests", dependencies: ["VolltextAnalysis", "VolltextTestSupport"]),
         .testTarget(name: "VolltextSiteTests", dependencies: ["VolltextSite", "VolltextTestSupport"]),
-        .testTarget(name: "VolltextIndexTests", dependencies: ["VolltextIndex", "VolltextTestSupport"]),
+        .testTarget(
+            name: "VolltextIndexTests",
+            dependencies: ["VolltextIndex", "VolltextSite", "VolltextTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "VolltextCLITests", dependencies: ["VolltextCLI", "VolltextTestSupport"]),
     ]
 )

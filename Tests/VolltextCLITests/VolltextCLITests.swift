@@ -3,7 +3,7 @@ import Testing
 import VolltextTestSupport
 
 /// Runs the built `volltext` binary, which `swift test` builds beside the tests.
-private func volltext(_ arguments: [String], input: Data = Data()) throws -> (status: Int32, output: Data, error: String) {
+private func volltext(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) throws -> (status: Int32, output: Data, error: String) {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0])
         .deletingLastPathComponent().appendingPathComponent("volltext")
     let process = Process()
@@ -12,6 +12,7 @@ private func volltext(_ arguments: [String], input: Data = Data()) throws -> (st
         : URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../.build/debug/volltext").standardized
     process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     process.standardInput = stdin
     process.standardOutput = stdout
@@ -93,5 +94,82 @@ private func volltext(_ arguments: [String], input: Data = Data()) throws -> (st
         let run = try volltext(["stem"], input: words)
         #expect(run.status == 0)
         #expect(run.output == expected)
+    }
+}
+
+private func jsonObject(_ data: Data) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
+
+@Suite struct IndexCommandTests {
+    private func site(posts: Int) throws -> TemporarySite {
+        let site = try TemporarySite()
+        for n in 1...posts {
+            try site.write("_posts/2020-02-\(String(format: "%02d", n))-p\(n).md", TemporarySite.post(title: "Post \(n)"))
+        }
+        return site
+    }
+
+    @Test func jsonReportHasTheDocumentedShape() throws {
+        let site = try site(posts: 3)
+        let run = try volltext(["index", site.root.path, "--db", site.indexPath, "--json"])
+        #expect(run.status == 0, "\(run.error)")
+        let report = try jsonObject(run.output)
+        #expect(report["added"] as? Int == 3)
+        #expect(report["updated"] as? Int == 0)
+        #expect(report["removed"] as? Int == 0)
+        #expect(report["unchanged"] as? Int == 0)
+        #expect((report["rejected"] as? [Any])?.isEmpty == true)
+        #expect(report["seconds"] is Double)
+        let stats = try jsonObject(try volltext(["stats", "--db", site.indexPath, "--json"]).output)
+        #expect(stats["posts"] as? Int == 3)
+        #expect(stats["tags"] as? Int == 1)
+    }
+
+    @Test func malformedPostExitsWith65AndNamesFileAndLine() throws {
+        let site = try site(posts: 2)
+        try site.write("_posts/2020-03-01-kaputt.md", "---\ntitle: x\ndate: gestern\n---\nText")
+        let run = try volltext(["index", site.root.path, "--db", site.indexPath, "--json"])
+        #expect(run.status == 65)
+        let rejected = try #require(try jsonObject(run.output)["rejected"] as? [[String: Any]])
+        #expect(rejected.count == 1)
+        #expect(rejected.first?["path"] as? String == "_posts/2020-03-01-kaputt.md")
+        #expect(rejected.first?["line"] as? Int == 3)
+        #expect((rejected.first?["reason"] as? String)?.contains("gestern") == true)
+        #expect(run.error.contains("_posts/2020-03-01-kaputt.md:3: "))
+        #expect(try jsonObject(try volltext(["stats", "--db", site.indexPath, "--json"]).output)["posts"] as? Int == 2)
+    }
+
+    @Test func missingSiteAndForeignDatabaseGiveOneLineErrors() throws {
+        let site = try site(posts: 1)
+        let missing = try volltext(["index", "/nonexistent/blog", "--db", site.indexPath])
+        #expect(missing.status != 0)
+        #expect(missing.error.split(separator: "\n").count == 1)
+        #expect(missing.error.contains("/nonexistent/blog"))
+
+        try Data("kein SQLite".utf8).write(to: URL(fileURLWithPath: site.indexPath))
+        let corrupt = try volltext(["index", site.root.path, "--db", site.indexPath])
+        #expect(corrupt.status != 0)
+        #expect(corrupt.error.split(separator: "\n").count == 1)
+        #expect(try String(contentsOfFile: site.indexPath, encoding: .utf8) == "kein SQLite")
+    }
+
+    /// A reindex killed mid-transaction leaves the previous index intact and usable.
+    @Test func killedReindexLeavesThePreviousIndex() throws {
+        let site = try site(posts: 20)
+        #expect(try volltext(["index", site.root.path, "--db", site.indexPath]).status == 0)
+        for n in 1...10 {
+            try site.write("_posts/2020-02-\(String(format: "%02d", n))-p\(n).md", TemporarySite.post(title: "Geändert \(n)"))
+        }
+        for n in 1...10 { try site.write("_posts/2021-01-\(String(format: "%02d", n))-neu\(n).md", TemporarySite.post()) }
+        let killed = try volltext(["index", site.root.path, "--db", site.indexPath],
+                                  environment: ["VOLLTEXT_TESTING_CRASH_AFTER": "15"])
+        #expect(killed.status == 99)
+        let stats = try jsonObject(try volltext(["stats", "--db", site.indexPath, "--json"]).output)
+        #expect(stats["posts"] as? Int == 20)
+        let again = try jsonObject(try volltext(["index", site.root.path, "--db", site.indexPath, "--json"]).output)
+        #expect(again["added"] as? Int == 10)
+        #expect(again["updated"] as? Int == 10)
+        #expect(again["unchanged"] as? Int == 10)
     }
 }

@@ -1,1 +1,214 @@
+import Foundation
+import GRDB
 import Testing
+@testable import VolltextIndex
+import VolltextSite
+import VolltextTestSupport
+
+/// Indexes `site` into its temporary index file.
+@discardableResult
+private func index(_ site: TemporarySite, options: SiteReader.Options = .init(), rebuild: Bool = false) throws -> IndexReport {
+    try SearchIndex(path: site.indexPath, create: true).update(from: SiteReader(root: site.root, options: options), rebuild: rebuild)
+}
+
+/// `highlight()` of the body for an FTS5 MATCH, through the German tokenizer.
+private func highlights(_ match: String, in index: SearchIndex) throws -> [String] {
+    try index.pool.read { db in
+        try String.fetchAll(db, sql: "SELECT highlight(post_text, 3, '[', ']') FROM post_text WHERE post_text MATCH ?",
+                            arguments: [match])
+    }
+}
+
+private func paths(_ index: SearchIndex) throws -> [String] {
+    try index.pool.read { db in try String.fetchAll(db, sql: "SELECT path FROM post ORDER BY path") }
+}
+
+@Suite struct GermanTokenizerInFTS5 {
+    @Test func matchesAnySpellingAndHighlightsTheOriginalWord() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post(
+            body: "Die Bürger*innen fordern mehr Bürgerbeteiligung an der Straße. Ein Open-Data-Portal hilft."))
+        try index(site)
+        let searchIndex = try SearchIndex(path: site.indexPath)
+        // FTS5's highlight() skips colocated tokens' ranges: a match on the compound as a whole
+        // marks its first part, at the right offsets.
+        let expected = "Die [Bürger*innen] fordern mehr [Bürgerbeteiligung] an der [Straße]. Ein [Open]-Data-Portal hilft."
+        for query in ["buergerbeteiligung", "Burgerbeteiligung", "Bürgerbeteiligung"] {
+            #expect(try highlights(query, in: searchIndex).first?.contains("[Bürgerbeteiligung]") == true, "\(query)")
+        }
+        #expect(try highlights("Strasse", in: searchIndex).first?.contains("[Straße]") == true)
+        #expect(try highlights("BürgerInnen", in: searchIndex).first?.contains("[Bürger*innen]") == true)
+        #expect(try highlights("opendataportal", in: searchIndex).first?.contains("Ein [Open]-Data-Portal") == true)
+        #expect(try highlights("\"Data Portal\"", in: searchIndex).first?.contains("Open-[Data-Portal]") == true)
+        #expect(try highlights("\"Open Data Portal\"", in: searchIndex).first?.contains("Ein [Open-Data-Portal] hilft") == true)
+        let all = try highlights("bürgerinnen OR bürgerbeteiligung OR strasse OR opendataportal", in: searchIndex)
+        #expect(all == [expected])
+    }
+}
+
+@Suite struct IncrementalIndexing {
+    private func site(posts: Int) throws -> TemporarySite {
+        let site = try TemporarySite()
+        for n in 1...posts {
+            try site.write("_posts/2020-01-\(String(format: "%02d", n))-post-\(n).md",
+                           TemporarySite.post(title: "Beitrag \(n)", tags: "[Thema\(n % 3)]", body: "Inhalt \(n) über Verwaltungen."))
+        }
+        return site
+    }
+
+    @Test func touchEditDeleteUnpublish() throws {
+        let site = try site(posts: 6)
+        var report = try index(site)
+        #expect((report.added, report.unchanged, report.rejected.count) == (6, 0, 0))
+
+        // Rewriting the same bytes (a touch) changes nothing.
+        try site.write("_posts/2020-01-01-post-1.md", try site.read("_posts/2020-01-01-post-1.md"))
+        report = try index(site)
+        #expect((report.added, report.updated, report.removed, report.unchanged) == (0, 0, 0, 6))
+
+        try site.write("_posts/2020-01-02-post-2.md", TemporarySite.post(title: "Neu", body: "Ganz anderer Wortlaut zur Haushaltsplanung."))
+        report = try index(site)
+        #expect((report.updated, report.unchanged) == (1, 5))
+        let searchIndex = try SearchIndex(path: site.indexPath)
+        #expect(try highlights("Haushaltsplanung", in: searchIndex).count == 1)
+        #expect(try highlights("\"Inhalt 2\"", in: searchIndex).isEmpty)
+
+        try site.remove("_posts/2020-01-03-post-3.md")
+        report = try index(site)
+        #expect((report.removed, report.unchanged) == (1, 5))
+
+        try site.write("_posts/2020-01-04-post-4.md", TemporarySite.post(extra: "published: false", body: "Geheimwort"))
+        report = try index(site)
+        #expect((report.removed, report.unchanged) == (1, 4))
+        #expect(try highlights("Geheimwort", in: searchIndex).isEmpty)
+        #expect(try paths(searchIndex).count == 4)
+        #expect(try searchIndex.statistics().posts == 4)
+    }
+
+    @Test func malformedPostIsRejectedAndItsOldVersionStays() throws {
+        let site = try site(posts: 4)
+        try index(site)
+        try site.write("_posts/2020-01-02-post-2.md", "---\ntitle: Kaputt\ntags: [offen\n---\nNeuer Text")
+        try site.write("_posts/2020-01-09-neu.md", TemporarySite.post(title: "Noch einer"))
+        let report = try index(site)
+        #expect(report.added == 1)
+        #expect(report.rejected.map(\.path) == ["_posts/2020-01-02-post-2.md"])
+        #expect(report.rejected.first?.line != nil)
+        let searchIndex = try SearchIndex(path: site.indexPath)
+        #expect(try paths(searchIndex).contains("_posts/2020-01-02-post-2.md"))
+        #expect(try highlights("\"Inhalt 2\"", in: searchIndex).count == 1)  // the old text is still found
+    }
+
+    @Test func futurePostsAndDraftsFollowTheFlags() throws {
+        let site = try site(posts: 2)
+        try site.write("_posts/2999-01-01-zukunft.md", TemporarySite.post(date: nil))
+        try site.write("_drafts/entwurf.md", TemporarySite.post(date: nil))
+        #expect(try index(site).added == 2)
+        #expect(try index(site, options: .init(drafts: true, future: true)).added == 2)
+        let report = try index(site)
+        #expect((report.removed, report.unchanged) == (2, 2))
+    }
+
+    @Test func rebuildReindexesEverything() throws {
+        let site = try site(posts: 3)
+        try index(site)
+        let report = try index(site, rebuild: true)
+        #expect((report.added, report.unchanged) == (3, 0))
+        #expect(try SearchIndex(path: site.indexPath).statistics().posts == 3)
+    }
+
+    @Test func unusedTagsDisappearAndTagsMatchByFoldedKey() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post(tags: "[Behörden, Offene Daten]"))
+        try site.write("_posts/2020-01-02-b.md", TemporarySite.post(tags: "[Behoerden, offene daten]"))
+        try index(site)
+        let searchIndex = try SearchIndex(path: site.indexPath)
+        let keys = try searchIndex.pool.read { db in try String.fetchAll(db, sql: "SELECT key FROM tag ORDER BY key") }
+        #expect(keys == ["behorden", "offene daten"])
+        try site.remove("_posts/2020-01-01-a.md")
+        try site.remove("_posts/2020-01-02-b.md")
+        try index(site)
+        #expect(try searchIndex.statistics().tags == 0)
+    }
+}
+
+@Suite struct OpeningIndexes {
+    @Test func missingIndexForReading() {
+        #expect(throws: IndexError.noIndex(path: "/tmp/volltext-none.sqlite")) {
+            try SearchIndex(path: "/tmp/volltext-none.sqlite")
+        }
+    }
+
+    @Test func anotherDatabaseIsNotAnIndex() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("other-\(UUID()).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try DatabaseQueue(path: path).write { db in try db.execute(sql: "CREATE TABLE kunden (name TEXT)") }
+        #expect(throws: IndexError.notAnIndex(path: path)) { try SearchIndex(path: path, create: true) }
+        #expect(throws: IndexError.notAnIndex(path: path)) { try SearchIndex(path: path) }
+    }
+
+    /// Read-only files and full disks cannot be staged here as root (CI runs as root),
+    /// so check that SQLite's codes become the messages users see.
+    @Test func sqliteFailuresBecomeClearMessages() {
+        let readOnly = IndexError.from(DatabaseError(resultCode: .SQLITE_READONLY), path: "i.sqlite")
+        #expect(readOnly == .readOnly(path: "i.sqlite"))
+        #expect(readOnly.localizedDescription.contains("read-only"))
+        let full = IndexError.from(DatabaseError(resultCode: .SQLITE_FULL), path: "i.sqlite")
+        #expect(full.localizedDescription.contains("disk is full"))
+        let other = IndexError.from(DatabaseError(resultCode: .SQLITE_ERROR, message: "boom"), path: "i.sqlite")
+        #expect(other.localizedDescription == "i.sqlite: boom")
+    }
+
+    @Test func garbageIsCorrupt() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("garbage-\(UUID()).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        #expect(throws: IndexError.corrupt(path: path)) { try SearchIndex(path: path, create: true) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(repeating: 0x41, count: 4096))  // untouched
+    }
+}
+
+@Suite(.enabled(if: SharedData.isUsable, Comment(rawValue: SharedData.skipMessage)))
+struct RealSiteIndex {
+    @Test func everyPublishedPostOnceWithItsMetadata() throws {
+        let root = try SharedData.url("corpus/okfn-de")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("okfn-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let searchIndex = try SearchIndex(path: path, create: true)
+        let report = try searchIndex.update(from: SiteReader(root: root))
+        #expect(report.added == 495)
+        #expect(report.rejected.isEmpty)
+
+        // The 7 posts with `published: false`, found independently, are not indexed.
+        let reader = try SiteReader(root: root)
+        var unpublished: [String] = []
+        var expected: [String: (title: String?, date: String?, tags: [String])] = [:]
+        for file in try reader.postFiles() {
+            let text = try String(contentsOf: root.appendingPathComponent(file.path), encoding: .utf8)
+            if CrudeFrontMatter.value("published", in: text) == "false" { unpublished.append(file.path) }
+            else {
+                expected[file.path] = (CrudeFrontMatter.value("title", in: text), CrudeFrontMatter.value("date", in: text),
+                                       CrudeFrontMatter.list("tags", in: text))
+            }
+        }
+        #expect(unpublished.count == 7)
+        let rows = try searchIndex.pool.read { db in try Row.fetchAll(db, sql: "SELECT path, title, date, tags FROM post") }
+        #expect(rows.count == 495)
+        #expect(Set(rows.map { $0["path"] as String }).isDisjoint(with: unpublished))
+        #expect(Set(rows.map { $0["path"] as String }) == Set(expected.keys))
+        for row in rows {
+            let path: String = row["path"]
+            guard let want = expected[path] else { continue }
+            if let title = want.title, !title.contains("\\") { #expect(row["title"] == title.trimmingCharacters(in: .whitespaces), "\(path)") }
+            if let date = want.date { #expect(row["date"] == String(date.prefix(10)), "\(path)") }
+            let tags = try JSONDecoder().decode([String].self, from: Data((row["tags"] as String).utf8))
+            if !want.tags.isEmpty { #expect(tags == want.tags, "\(path)") }
+        }
+        // FTS and metadata agree: one text row per post.
+        let textRows = try searchIndex.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM post_text") }
+        #expect(textRows == 495)
+
+        let again = try searchIndex.update(from: SiteReader(root: root))
+        #expect((again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 495))
+    }
+}
