@@ -30,5 +30,20 @@ let package = Package(
             dependencies: ["BenchmarkData", .product(name: "VolltextAnalysis", package: "Volltext")],
             path: "Sources/Throughput"
         ),
+        // Writes a synthetic site of N posts recombined from the real ones.
+        .executableTarget(
+            name: "make-site",
+            dependencies: ["BenchmarkData", .product(name: "VolltextSite", package: "Volltext")],
+            path: "Sources/MakeSite"
+        ),
+        // Times one index build, no-op reindex or one-post change, with peak memory.
+        .executableTarget(
+            name: "index-benchmark",
+            dependencies: [
+                .product(name: "VolltextIndex", package: "Volltext"),
+                .product(name: "VolltextSite", package: "Volltext"),
+            ],
+            path: "Sources/IndexBenchmark"
+        ),
     ]
 )

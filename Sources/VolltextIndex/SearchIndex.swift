@@ -55,11 +55,21 @@ public final class SearchIndex: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    /// Opens (or, with `create`, creates) the index at `path`.
+    /// Which FTS5 tokenizer a new index uses.
+    public enum Tokenizer: String, Sendable {
+        /// Volltext's German analyzer: the only one queries are built for.
+        case german = "volltext_german"
+        /// SQLite's built-in `unicode61 remove_diacritics 2`: the reference that
+        /// benchmarks and relevance comparisons measure Volltext against.
+        case unicode61 = "unicode61 remove_diacritics 2"
+    }
+
+    /// Opens (or, with `create`, creates) the index at `path`. `tokenizer`
+    /// applies only when the index is created.
     ///
     /// Fails with a clear ``IndexError`` if the file is some other database,
     /// damaged, read-only or missing (without `create`).
-    public init(path: String, create: Bool = false) throws(IndexError) {
+    public init(path: String, create: Bool = false, tokenizer: Tokenizer = .german) throws(IndexError) {
         self.path = path
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw .noIndex(path: path) }
@@ -76,8 +86,8 @@ public final class SearchIndex: Sendable {
             let applicationID = try pool.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0 }
             let hasTables = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 } > 0
             if applicationID != Self.applicationID && (hasTables || !create) { throw IndexError.notAnIndex(path: path) }
-            if create { try Self.migrator.migrate(pool) }
-            else if try pool.read({ db in try !Self.migrator.hasCompletedMigrations(db) }) {
+            if create { try Self.migrator(tokenizer: tokenizer).migrate(pool) }
+            else if try pool.read({ db in try !Self.migrator(tokenizer: tokenizer).hasCompletedMigrations(db) }) {
                 throw IndexError.newerFormat(path: path)
             }
         } catch {
@@ -93,7 +103,7 @@ public final class SearchIndex: Sendable {
         if header.count == 16 && header != Data("SQLite format 3\0".utf8) { throw .corrupt(path: path) }
     }
 
-    static let migrator: DatabaseMigrator = {
+    static func migrator(tokenizer: Tokenizer) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
@@ -130,12 +140,13 @@ public final class SearchIndex: Sendable {
                 CREATE INDEX post_author_by_key ON post_author(key);
                 CREATE VIRTUAL TABLE post_text USING fts5(
                   title, tags, description, body, code,
-                  tokenize='\(GermanFTS5Tokenizer.name)');
+                  tokenize='\(tokenizer.rawValue)');
                 CREATE TABLE index_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
+            try db.execute(sql: "INSERT INTO index_info(key, value) VALUES ('tokenizer', ?)", arguments: [tokenizer.rawValue])
         }
         return migrator
-    }()
+    }
 }
 
 /// What `volltext stats` shows.

@@ -53,6 +53,15 @@ public enum FrontMatterValue: Sendable, Hashable, Codable {
     }
 }
 
+extension Substring {
+    /// Without trailing spaces and tabs (front matter lines often have them).
+    func trimmingTrailingSpaces() -> Substring {
+        var end = endIndex
+        while end > startIndex, let last = self[..<end].last, last == " " || last == "\t" { end = index(before: end) }
+        return self[..<end]
+    }
+}
+
 /// A post file split into its YAML front matter and Markdown body.
 struct FrontMatter {
     /// Fields in the order written, with the line each key is on.
@@ -64,27 +73,37 @@ struct FrontMatter {
     /// Splits and parses a post. `text` has LF line ends; line numbers count
     /// from 1 at the file's first line (the opening `---`).
     init(parsing text: String, path: String) throws(SiteError) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else {
-            throw .invalidFrontMatter(path: path, line: 1, reason: "the file does not start with a --- line")
+        // Find the --- lines on bytes: splitting the whole post into lines is slow.
+        let utf8 = text.utf8
+        var lineStarts: [String.Index] = [utf8.startIndex]
+        var closing: (start: String.Index, end: String.Index)?
+        var index = utf8.startIndex
+        while index < utf8.endIndex, closing == nil {
+            let lineEnd = utf8[index...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            let line = text[index..<lineEnd].trimmingTrailingSpaces()
+            if lineStarts.count == 1 {
+                guard line == "---" else {
+                    throw .invalidFrontMatter(path: path, line: 1, reason: "the file does not start with a --- line")
+                }
+            } else if line == "---" || line == "..." {
+                closing = (index, lineEnd)
+            }
+            index = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
+            if closing == nil { lineStarts.append(index) }
         }
-        guard let closing = lines.indices.dropFirst().first(where: {
-            let line = lines[$0].trimmingCharacters(in: .whitespaces)
-            return line == "---" || line == "..."
-        }) else {
+        guard let closing, lineStarts.count >= 2 else {
             throw .invalidFrontMatter(path: path, line: 1, reason: "no closing --- line")
         }
-        let yaml = lines[1..<closing].joined(separator: "\n")
-        body = lines[(closing + 1)...].joined(separator: "\n")
-        lines.removeAll()
+        let yaml = String(text[lineStarts[1]..<closing.start])
+        body = closing.end < utf8.endIndex ? String(text[utf8.index(after: closing.end)...]) : ""
 
         let node: Node?
         do {
             do {
-                node = try Yams.compose(yaml: yaml)
+                node = try Yams.compose(yaml: yaml, .default, .default, .utf8)
             } catch YamlError.duplicatedKeysInMapping {
                 // Jekyll's YAML reader lets the last of repeated keys win; so do we.
-                node = try Yams.compose(yaml: Self.removingEarlierRepeatedKeys(yaml))
+                node = try Yams.compose(yaml: Self.removingEarlierRepeatedKeys(yaml), .default, .default, .utf8)
             }
         } catch let error as YamlError {
             throw .invalidFrontMatter(path: path, line: Self.line(of: error).map { $0 + 1 }, reason: Self.problem(of: error))

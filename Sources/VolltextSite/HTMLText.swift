@@ -64,7 +64,7 @@ enum HTMLText {
 
     /// Decodes `&amp;`, `&#8211;`, `&#x2013;` and the named entities found in blog posts.
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.containsByte("&") else { return text }
         var output = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {

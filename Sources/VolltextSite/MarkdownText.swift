@@ -1,3 +1,4 @@
+import Foundation
 import CCMarkGFM
 
 /// Turns a post's Markdown (kramdown-style, as Jekyll writes it) into the
@@ -58,9 +59,7 @@ public enum MarkdownText {
                 default: break
                 }
             } else if event == CMARK_EVENT_EXIT, type.rawValue & UInt32(CMARK_NODE_TYPE_MASK) == UInt32(CMARK_NODE_TYPE_BLOCK) {
-                body.endBlock()
-            } else if event == CMARK_EVENT_EXIT, cmark_node_get_type_string(node).map({ String(cString: $0) }) == "table_cell" {
-                body.append(" \n")
+                body.endBlock()  // paragraphs, headings, list items, table cells
             }
         }
         return (body.finished, code.finished)
@@ -86,7 +85,7 @@ private struct TextCollector {
     mutating func append(_ string: String) { text += string }
 
     /// The text without leading or trailing blank lines.
-    var finished: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+    var finished: String { text.trimmed() }
 
     mutating func appendBlock(_ string: String) {
         endBlock()
@@ -103,54 +102,73 @@ private struct TextCollector {
 
 /// Drops Liquid and shortcodes before Markdown parsing. `{% highlight %}`
 /// blocks become fenced code blocks; `{% raw %}` keeps its content;
-/// `{% comment %}` drops it.
+/// `{% comment %}` drops it. Works on UTF-8 bytes: every post passes here.
 enum LiquidStripper {
+    private static let brace = UInt8(ascii: "{"), bracket = UInt8(ascii: "["), percent = UInt8(ascii: "%")
+
     static func strip(_ text: String) -> String {
-        guard text.contains("{") || text.contains("[") else { return text }
-        var output = ""
-        var rest = Substring(text)
-        while let index = rest.firstIndex(where: { $0 == "{" || $0 == "[" }) {
-            output += rest[..<index]
-            rest = rest[index...]
-            if rest.hasPrefix("{%"), let end = rest.range(of: "%}") {
-                let tag = rest[rest.index(rest.startIndex, offsetBy: 2)..<end.lowerBound]
-                    .trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-                    .trimmingCharacters(in: .whitespaces)
-                let name = tag.prefix { !$0.isWhitespace }
-                rest = rest[end.upperBound...]
+        let bytes = Array(text.utf8)
+        guard bytes.contains(where: { $0 == brace || $0 == bracket }) else { return text }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == brace, index + 1 < bytes.count, bytes[index + 1] == percent,
+               let end = find([percent, UInt8(ascii: "}")], in: bytes, from: index + 2) {
+                let tag = String(decoding: bytes[(index + 2)..<end], as: UTF8.self)
+                let name = tag.drop { $0.isWhitespace || $0 == "-" }.prefix { !$0.isWhitespace && $0 != "-" }
+                index = end + 2
                 switch name {
-                case "highlight": output += "\n```\n"
-                case "endhighlight": output += "\n```\n"
+                case "highlight", "endhighlight": output += Array("\n```\n".utf8)
                 case "comment":
-                    rest = rest.range(of: "endcomment").flatMap { rest[$0.upperBound...].range(of: "%}") }
-                        .map { rest[$0.upperBound...] } ?? ""
+                    let close = find(Array("endcomment".utf8), in: bytes, from: index)
+                        .flatMap { find([percent, UInt8(ascii: "}")], in: bytes, from: $0) }
+                    index = close.map { $0 + 2 } ?? bytes.count
                 default: break  // raw, endraw, include, youtube, …: the tag goes, content stays
                 }
-            } else if rest.hasPrefix("{{"), let end = rest.range(of: "}}") {
-                rest = rest[end.upperBound...]  // {{ site.url }}, {{< shortcode >}}, {{% shortcode %}}
-            } else if rest.hasPrefix("["), let end = shortcodeEnd(in: rest) {
-                rest = rest[end...]
+            } else if byte == brace, index + 1 < bytes.count, bytes[index + 1] == brace,
+                      let end = find([UInt8(ascii: "}"), UInt8(ascii: "}")], in: bytes, from: index + 2) {
+                index = end + 2  // {{ site.url }}, {{< shortcode >}}, {{% shortcode %}}
+            } else if byte == bracket, let end = shortcodeEnd(in: bytes, at: index) {
+                index = end
             } else {
-                output.append(rest.removeFirst())
+                output.append(byte)
+                index += 1
             }
         }
-        return output + rest
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The index where `needle` next starts in `bytes`, from `start`.
+    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard needle.count <= bytes.count else { return nil }
+        var index = start
+        while index + needle.count <= bytes.count {
+            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// The end of a WordPress shortcode, `[/name]` or `[name key=value …]`,
-    /// starting at `text.startIndex`; nil for Markdown links and brackets.
-    private static func shortcodeEnd(in text: Substring) -> String.Index? {
-        let inner = text.dropFirst().prefix(200)
-        guard let close = inner.firstIndex(of: "]") else { return nil }
-        let content = inner[..<close]
-        let after = text[text.index(after: close)...].first
-        guard after != "(", after != "[", after != ":" else { return nil }
-        let name = content.drop { $0 == "/" }.prefix { $0.isLetter || $0 == "_" || $0 == "-" }
-        guard !name.isEmpty, name.allSatisfy({ $0.isASCII }), name.contains("_") || content.hasPrefix("/")
-            || content.dropFirst(name.count).contains("=") else { return nil }
-        guard !content.contains("\n") else { return nil }
-        return text.index(after: close)
+    /// starting at `start`; nil for Markdown links and brackets.
+    private static func shortcodeEnd(in bytes: [UInt8], at start: Int) -> Int? {
+        var close = start + 1
+        while close < bytes.count, close - start < 200, bytes[close] != UInt8(ascii: "]") {
+            if bytes[close] == UInt8(ascii: "\n") || bytes[close] == bracket { return nil }
+            close += 1
+        }
+        guard close < bytes.count, bytes[close] == UInt8(ascii: "]") else { return nil }
+        if close + 1 < bytes.count, [UInt8(ascii: "("), bracket, UInt8(ascii: ":")].contains(bytes[close + 1]) { return nil }
+        let content = bytes[(start + 1)..<close]
+        let isClosing = content.first == UInt8(ascii: "/")
+        let name = content.drop { $0 == UInt8(ascii: "/") }.prefix {
+            ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
+        guard !name.isEmpty else { return nil }
+        let hasAttributes = content.dropFirst(name.count + (isClosing ? 1 : 0)).contains(UInt8(ascii: "="))
+        guard name.contains(UInt8(ascii: "_")) || isClosing || hasAttributes else { return nil }
+        return close + 1
     }
 }
-
-import Foundation

@@ -20,21 +20,19 @@ public struct Permalink: Sendable, Hashable {
 
     /// The URL path for a post; `slug` is the file name without date and extension.
     public func url(slug: String, date: PostDate, categories: [String], title: String?, baseURL: String = "") -> String {
-        let dayOfYear = Calendar(identifier: .gregorian).ordinality(
-            of: .day, in: .year, for: date.instant(in: TimeZone(secondsFromGMT: 0)!)) ?? 1
-        let values: [(String, String)] = [  // longest names first, so :i_month is not read as :month
-            (":categories", categories.map { Self.slugify($0) }.joined(separator: "/")),
-            (":short_year", String(format: "%02d", date.year % 100)),
-            (":output_ext", ".html"),
-            (":i_month", String(date.month)), (":i_day", String(date.day)),
-            (":y_day", String(format: "%03d", dayOfYear)),
-            (":minute", String(format: "%02d", date.minute)), (":second", String(format: "%02d", date.second)),
-            (":month", String(format: "%02d", date.month)), (":title", Self.slugify(slug, keepingCase: true)),
-            (":year", String(date.year)), (":hour", String(format: "%02d", date.hour)),
-            (":slug", Self.slugify(slug)), (":day", String(format: "%02d", date.day)),
-        ]
-        var path = template
-        for (name, value) in values { path = path.replacingOccurrences(of: name, with: value) }
+        var path = ""
+        var rest = Substring(template)
+        while let colon = rest.firstIndex(of: ":") {
+            path += rest[..<colon]
+            let name = rest[rest.index(after: colon)...].prefix { $0.isLetter || $0 == "_" }
+            if let value = value(of: name, slug: slug, date: date, categories: categories) {
+                path += value
+            } else {
+                path += ":" + name  // not a placeholder: keep as written
+            }
+            rest = rest[rest.index(colon, offsetBy: 1 + name.count)...]
+        }
+        path += rest
         while path.contains("//") { path = path.replacingOccurrences(of: "//", with: "/") }
         if !path.hasPrefix("/") { path = "/" + path }
         var base = baseURL
@@ -44,16 +42,38 @@ public struct Permalink: Sendable, Hashable {
         return url.addingPercentEncoding(withAllowedCharacters: Self.allowed) ?? url
     }
 
+    private func value(of placeholder: Substring, slug: String, date: PostDate, categories: [String]) -> String? {
+        switch placeholder {
+        case "categories": categories.map { Self.slugify($0) }.joined(separator: "/")
+        case "year": String(date.year)
+        case "short_year": String(format: "%02d", date.year % 100)
+        case "month": String(format: "%02d", date.month)
+        case "i_month": String(date.month)
+        case "day": String(format: "%02d", date.day)
+        case "i_day": String(date.day)
+        case "y_day":
+            String(format: "%03d", Calendar(identifier: .gregorian).ordinality(
+                of: .day, in: .year, for: date.instant(in: TimeZone(secondsFromGMT: 0)!)) ?? 1)
+        case "hour": String(format: "%02d", date.hour)
+        case "minute": String(format: "%02d", date.minute)
+        case "second": String(format: "%02d", date.second)
+        case "title": Self.slugify(slug, keepingCase: true)
+        case "slug": Self.slugify(slug)
+        case "output_ext": ".html"
+        default: nil
+        }
+    }
+
     private static let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "%"))
 
     /// Jekyll's `pretty` slugify: runs of characters other than letters, digits
     /// and `._~!$&'()+,;=@` become one hyphen, trimmed at both ends.
     static func slugify(_ text: String, keepingCase: Bool = false) -> String {
-        let kept = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._~!$&'()+,;=@"))
         var slug = ""
         var pendingHyphen = false
         for scalar in text.unicodeScalars {
-            if kept.contains(scalar) {
+            let properties = scalar.properties
+            if properties.isAlphabetic || properties.numericType != nil || "._~!$&'()+,;=@".unicodeScalars.contains(scalar) {
                 if pendingHyphen, !slug.isEmpty { slug.append("-") }
                 pendingHyphen = false
                 slug.unicodeScalars.append(scalar)

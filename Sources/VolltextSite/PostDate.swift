@@ -33,7 +33,7 @@ public struct PostDate: Sendable, Hashable, Comparable, Codable {
     /// Parses `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]` and ISO 8601 (`T`
     /// separator), each with an optional zone: `Z`, `+01:00`, `+0100`, `+01`.
     public init?(parsing text: String) {
-        let bytes = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let bytes = Array(text.trimmed().utf8)
         var index = 0
         func number(_ digits: Int) -> Int? {
             guard index + digits <= bytes.count else { return nil }

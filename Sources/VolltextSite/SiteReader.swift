@@ -94,8 +94,7 @@ public struct SiteReader: Sendable {
                 walker.skipDescendants()
                 continue
             }
-            guard Self.markdownExtensions.contains(url.pathExtension.lowercased()),
-                  (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) != true else { continue }
+            guard Self.markdownExtensions.contains(url.pathExtension.lowercased()), !url.hasDirectoryPath else { continue }
             let path = components.joined(separator: "/")
             if let postsIndex = components.firstIndex(of: "_posts") {
                 guard let (date, slug) = Self.splitPostFileName(url.deletingPathExtension().lastPathComponent) else { continue }
@@ -131,15 +130,16 @@ public struct SiteReader: Sendable {
 
     /// Parses a post. Whether it is published is the caller's to decide with ``exclusionReason(for:)``.
     public func post(from file: PostFile, contents: Data) throws(SiteError) -> Post {
-        guard var text = String(validating: contents, as: UTF8.self) else {
+        // Through a buffer pointer: String(validating:) on Data takes a slow generic path.
+        guard var text = contents.withUnsafeBytes({ String(validating: $0.bindMemory(to: UInt8.self), as: UTF8.self) }) else {
             throw .invalidUTF8(path: file.path, line: Self.lineOfFirstInvalidByte(in: contents))
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        if text.contains("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        if text.containsByte("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         let matter = try FrontMatter(parsing: text, path: file.path)
         let fields = matter.fields
 
-        guard let title = fields["title"]?.text?.trimmingCharacters(in: .whitespacesAndNewlines), !title.isEmpty else {
+        guard let title = fields["title"]?.text?.trimmed(), !title.isEmpty else {
             throw .missingTitle(path: file.path, line: matter.lines["title"] ?? 1)
         }
         let date: PostDate
@@ -160,7 +160,7 @@ public struct SiteReader: Sendable {
                                                       categories: categories, title: title, baseURL: baseURL)
         return Post(
             path: file.path, url: url, title: title, date: date,
-            authors: (fields["authors"] ?? fields["author"])?.texts.map { $0.trimmingCharacters(in: .whitespaces) }
+            authors: (fields["authors"] ?? fields["author"])?.texts.map { $0.trimmed() }
                 .filter { !$0.isEmpty } ?? [],
             tags: Self.words(fields["tags"] ?? fields["tag"]),
             categories: categories,
@@ -183,10 +183,10 @@ public struct SiteReader: Sendable {
     /// as Jekyll reads it (comma-separated if it has commas).
     private static func words(_ value: FrontMatterValue?) -> [String] {
         guard let value else { return [] }
-        if case .list = value { return value.texts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        if case .list = value { return value.texts.map { $0.trimmed() }.filter { !$0.isEmpty } }
         guard let text = value.text else { return [] }
-        let separator: Character = text.contains(",") ? "," : " "
-        return text.split(separator: separator).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let separator: Character = text.containsByte(",") ? "," : " "
+        return text.split(separator: separator).map { $0.trimmed() }.filter { !$0.isEmpty }
     }
 
     private static func lineOfFirstInvalidByte(in data: Data) -> Int {

@@ -1,0 +1,56 @@
+import Foundation
+import VolltextIndex
+import VolltextSite
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Usage: index-benchmark build|noop|change-one SITE DB [german|unicode61]
+//
+// One measurement per process, so that peak memory is this run's alone.
+// Prints one JSON line: seconds, posts, MB of post files, peak resident MB,
+// and the index report's counts.
+//   build       deletes DB and indexes SITE from scratch with the tokenizer
+//   noop        re-indexes an up-to-date DB (nothing changed)
+//   change-one  edits one post, re-indexes, and restores the post
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4 else {
+    print("usage: index-benchmark build|noop|change-one SITE DB [german|unicode61]")
+    exit(64)
+}
+let (mode, site, db) = (arguments[1], URL(fileURLWithPath: arguments[2]), arguments[3])
+let tokenizer: SearchIndex.Tokenizer = arguments.count > 4 && arguments[4] == "unicode61" ? .unicode61 : .german
+
+func peakResidentMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+}
+
+let reader = try SiteReader(root: site)
+var restore: (() throws -> Void)?
+switch mode {
+case "build":
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+case "change-one":
+    let file = try reader.postFiles()[0]
+    let url = site.appendingPathComponent(file.path)
+    let original = try Data(contentsOf: url)
+    try (original + Data("\nEin geänderter Satz über Haushaltsplanung.\n".utf8)).write(to: url)
+    restore = { try original.write(to: url) }
+default:
+    break
+}
+let bytes = try reader.postFiles().reduce(0) { total, file in
+    total + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent(file.path).path)[.size] as? Int) ?? 0)
+}
+let start = Date()
+let report = try SearchIndex(path: db, create: true, tokenizer: tokenizer).update(from: reader)
+let seconds = Date().timeIntervalSince(start)
+try restore?()
+let posts = report.added + report.updated + report.unchanged
+print(String(format: #"{"mode": "%@", "tokenizer": "%@", "seconds": %.3f, "posts": %d, "mb": %.1f, "posts_per_s": %.0f, "mb_per_s": %.2f, "peak_mb": %.0f, "added": %d, "updated": %d, "unchanged": %d}"#,
+             mode, tokenizer == .german ? "german" : "unicode61", seconds, posts, Double(bytes) / 1e6,
+             Double(posts) / seconds, Double(bytes) / 1e6 / seconds, peakResidentMB(),
+             report.added, report.updated, report.unchanged))

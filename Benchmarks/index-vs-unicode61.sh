@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Index throughput and peak memory: Volltext's German tokenizer against
+# SQLite's built-in `unicode61 remove_diacritics 2` on the same synthetic
+# sites (the same reading and Markdown extraction, only the tokenizer differs),
+# alternated, median of ROUNDS runs each; then a no-op reindex and a
+# one-post change on the Volltext index.
+#
+#   Benchmarks/index-vs-unicode61.sh [SIZES] [ROUNDS]   (default: "10000 50000" 3)
+#
+# Sites are generated from ../shared/corpus/okfn-de into $WORK (default
+# /tmp/volltext-bench), never into the repository.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+sizes="${1:-10000 50000}"
+rounds="${2:-3}"
+work="${WORK:-/tmp/volltext-bench}"
+mkdir -p "$work"
+(cd "$here" && swift build -c release --product make-site >/dev/null && swift build -c release --product index-benchmark >/dev/null)
+bin="$here/.build/release"
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
+
+for size in $sizes; do
+    site="$work/site-$size"
+    [ -d "$site" ] || "$bin/make-site" "$size" "$site" >/dev/null
+    : > "$work/german-$size.txt"; : > "$work/unicode61-$size.txt"
+    for round in $(seq "$rounds"); do
+        for tokenizer in german unicode61; do
+            "$bin/index-benchmark" build "$site" "$work/index-$size-$tokenizer.sqlite" "$tokenizer" >> "$work/$tokenizer-$size.txt"
+        done
+    done
+    for tokenizer in german unicode61; do
+        s=$(field seconds < <(tail -n +1 "$work/$tokenizer-$size.txt" | head -1) >/dev/null; cat "$work/$tokenizer-$size.txt" | while read -r line; do echo "$line" | field seconds; done | median)
+        peak=$(cat "$work/$tokenizer-$size.txt" | while read -r line; do echo "$line" | field peak_mb; done | median)
+        pps=$(cat "$work/$tokenizer-$size.txt" | while read -r line; do echo "$line" | field posts_per_s; done | median)
+        mbs=$(cat "$work/$tokenizer-$size.txt" | while read -r line; do echo "$line" | field mb_per_s; done | median)
+        printf '%6d posts  %-9s full build %7.2f s  %6.0f posts/s  %5.2f MB/s  peak %4.0f MB\n' "$size" "$tokenizer" "$s" "$pps" "$mbs" "$peak"
+        eval "seconds_$tokenizer=$s"
+    done
+    python3 -c "print('%6d posts  german/unicode61 build time: %.2fx' % ($size, $seconds_german / $seconds_unicode61))"
+    noop=$(for round in $(seq "$rounds"); do "$bin/index-benchmark" noop "$site" "$work/index-$size-german.sqlite" | field seconds; done | median)
+    python3 -c "print('%6d posts  no-op reindex %.2f s = %.1f%% of a full build' % ($size, $noop, 100 * $noop / $seconds_german))"
+    change=$("$bin/index-benchmark" change-one "$site" "$work/index-$size-german.sqlite")
+    echo "$size posts  one changed post: $(echo "$change" | field seconds) s, updated $(echo "$change" | field updated), unchanged $(echo "$change" | field unchanged)"
+done
