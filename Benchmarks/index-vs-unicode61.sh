@@ -18,7 +18,8 @@ mkdir -p "$work"
 (cd "$here" && swift build -c release --product make-site >/dev/null && swift build -c release --product index-benchmark >/dev/null)
 bin="$here/.build/release"
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# median FILE KEY: the median of KEY over the JSON lines of FILE.
+median() { python3 -c "import json,sys,statistics; print(statistics.median_low(json.loads(l)['$2'] for l in open('$1')))"; }
 field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
 
 for size in $sizes; do
@@ -31,15 +32,16 @@ for size in $sizes; do
         done
     done
     for tokenizer in german unicode61; do
-        s=$(field seconds < <(tail -n +1 "$work/$tokenizer-$size.txt" | head -1) >/dev/null; cat "$work/$tokenizer-$size.txt" | while read -r line; do echo "$line" | field seconds; done | median)
-        peak=$(cat "$work/$tokenizer-$size.txt" | while read -r line; do echo "$line" | field peak_mb; done | median)
-        pps=$(cat "$work/$tokenizer-$size.txt" | while read -r line; do echo "$line" | field posts_per_s; done | median)
-        mbs=$(cat "$work/$tokenizer-$size.txt" | while read -r line; do echo "$line" | field mb_per_s; done | median)
+        results="$work/$tokenizer-$size.txt"
+        s=$(median "$results" seconds); peak=$(median "$results" peak_mb)
+        pps=$(median "$results" posts_per_s); mbs=$(median "$results" mb_per_s)
         printf '%6d posts  %-9s full build %7.2f s  %6.0f posts/s  %5.2f MB/s  peak %4.0f MB\n' "$size" "$tokenizer" "$s" "$pps" "$mbs" "$peak"
         eval "seconds_$tokenizer=$s"
     done
     python3 -c "print('%6d posts  german/unicode61 build time: %.2fx' % ($size, $seconds_german / $seconds_unicode61))"
-    noop=$(for round in $(seq "$rounds"); do "$bin/index-benchmark" noop "$site" "$work/index-$size-german.sqlite" | field seconds; done | median)
+    : > "$work/noop-$size.txt"
+    for round in $(seq "$rounds"); do "$bin/index-benchmark" noop "$site" "$work/index-$size-german.sqlite" >> "$work/noop-$size.txt"; done
+    noop=$(median "$work/noop-$size.txt" seconds)
     python3 -c "print('%6d posts  no-op reindex %.2f s = %.1f%% of a full build' % ($size, $noop, 100 * $noop / $seconds_german))"
     change=$("$bin/index-benchmark" change-one "$site" "$work/index-$size-german.sqlite")
     echo "$size posts  one changed post: $(echo "$change" | field seconds) s, updated $(echo "$change" | field updated), unchanged $(echo "$change" | field unchanged)"

@@ -44,24 +44,34 @@ public final class GermanAnalyzer {
         state = ScanState(stopwords: stopwords)
     }
 
+    /// Marks a prefix form (`^` + folded word), which no word can contain.
+    public static let prefixMarker = UInt8(ascii: "^")
+
     /// Analyses UTF-8 text, calling `body` for each term in order. Invalid UTF-8
     /// separates words, like any other non-letter.
+    ///
+    /// With `prefixForms`, each stemmed word whose folded form differs from its
+    /// stem is followed by a colocated ``AnalyzedTerm/Kind/prefixForm`` term,
+    /// `^` + the folded word (`^burgerbeteiligung` beside `burgerbeteil`): the
+    /// index holds both, so a prefix query such as `Bürgerbeteilig*` matches
+    /// the start of the word itself, not only of its stem.
     ///
     /// Invariant: `start..<end` of each term lies on scalar boundaries of `text`.
     public func analyze(
         utf8 text: UnsafeBufferPointer<UInt8>,
         form: GermanAnalyzer.TermForm = .stemmed,
+        prefixForms: Bool = false,
         _ body: (AnalyzedTerm) throws -> Void
     ) rethrows {
-        try state.analyze(utf8: text, form: form, body)
+        try state.analyze(utf8: text, form: form, prefixForms: prefixForms, body)
     }
 
     /// The terms of `text`, copied out.
-    public func tokens(in text: String, form: GermanAnalyzer.TermForm = .stemmed) -> [Token] {
+    public func tokens(in text: String, form: GermanAnalyzer.TermForm = .stemmed, prefixForms: Bool = false) -> [Token] {
         var text = text
         return text.withUTF8 { utf8 in
             var tokens: [Token] = []
-            analyze(utf8: utf8, form: form) { term in
+            analyze(utf8: utf8, form: form, prefixForms: prefixForms) { term in
                 tokens.append(Token(
                     term: String(decoding: term.bytes, as: UTF8.self),
                     original: String(decoding: UnsafeBufferPointer(rebasing: utf8[term.start..<term.end]), as: UTF8.self),
@@ -105,7 +115,7 @@ private struct ScanState: ~Copyable {
     }
 
     mutating func analyze(
-        utf8 text: UnsafeBufferPointer<UInt8>, form: GermanAnalyzer.TermForm,
+        utf8 text: UnsafeBufferPointer<UInt8>, form: GermanAnalyzer.TermForm, prefixForms: Bool,
         _ body: (AnalyzedTerm) throws -> Void
     ) rethrows {
         let reader = UTF8Reader(text)
@@ -115,7 +125,7 @@ private struct ScanState: ~Copyable {
             let (scalar, length) = reader.scalar(at: offset)
             if CharacterFolding.classify(scalar, latin: latin) == .word {
                 offset = scanWord(from: offset, reader: reader)
-                try emitTerms(of: text, form: form, position: &position, body)
+                try emitTerms(of: text, form: form, prefixForms: prefixForms, position: &position, body)
             } else {
                 offset += length
             }
@@ -234,7 +244,7 @@ private struct ScanState: ~Copyable {
     // MARK: - Emitting
 
     private mutating func emitTerms(
-        of text: UnsafeBufferPointer<UInt8>, form: GermanAnalyzer.TermForm, position: inout Int,
+        of text: UnsafeBufferPointer<UInt8>, form: GermanAnalyzer.TermForm, prefixForms: Bool, position: inout Int,
         _ body: (AnalyzedTerm) throws -> Void
     ) rethrows {
         let isCompound = parts.count > 1
@@ -242,23 +252,52 @@ private struct ScanState: ~Copyable {
             let part = parts[index]
             guard !part.isTooLong else { continue }
             let partScalars = UnsafeBufferPointer(start: scalars.base + part.scalarStart, count: part.scalarEnd - part.scalarStart)
-            let term: UnsafeBufferPointer<UInt8>, isStopword: Bool
-            let isCacheable = form == .stemmed && !part.hasDigit
-            if isCacheable, let cached = cache.lookUp(partScalars) {
-                (term, isStopword) = cached
+            let entry: TermCache.Entry
+            if form == .stemmed, !part.hasDigit {
+                if let cached = cache.lookUp(partScalars) {
+                    entry = cached
+                } else {
+                    entry = makeStemAndPrefixForm(partScalars)
+                    cache.insert(partScalars, term: entry.term, prefixForm: entry.prefixForm, isStopword: entry.isStopword)
+                }
             } else {
-                isStopword = !part.hasDigit && stopwords.contains(partScalars)
-                term = makeTerm(partScalars, form: form, hasDigit: part.hasDigit)
-                if isCacheable { cache.insert(partScalars, term: term, isStopword: isStopword) }
+                // Words with digits are folded, not stemmed: the term itself serves prefixes.
+                let term = makeTerm(partScalars, form: form, hasDigit: part.hasDigit)
+                entry = TermCache.Entry(term: term, prefixForm: UnsafeBufferPointer(start: nil, count: 0),
+                                        isStopword: !part.hasDigit && stopwords.contains(partScalars))
             }
-            try body(AnalyzedTerm(bytes: term, start: part.start, end: part.end, position: position,
-                                  kind: isCompound ? .compoundPart : .word, isStopword: isStopword))
+            try body(AnalyzedTerm(bytes: entry.term, start: part.start, end: part.end, position: position,
+                                  kind: isCompound ? .compoundPart : .word, isStopword: entry.isStopword))
+            // Stopwords get no prefix form: nobody searches "eine*", and they are a third of all words.
+            if prefixForms, !entry.prefixForm.isEmpty, !entry.isStopword {
+                try body(AnalyzedTerm(bytes: entry.prefixForm, start: part.start, end: part.end, position: position,
+                                      kind: .prefixForm, isStopword: entry.isStopword))
+            }
             if index == 0, isCompound, let whole = wholeCompound(form: form) {
                 try body(AnalyzedTerm(bytes: whole, start: part.start, end: parts[parts.count - 1].end,
                                       position: position, kind: .compound, isStopword: false))
             }
             position += 1
         }
+    }
+
+    /// Stems a word and builds its prefix form, `^` + the folded word, unless
+    /// that equals the stem (then the stem serves prefix queries itself).
+    private mutating func makeStemAndPrefixForm(_ word: UnsafeBufferPointer<UInt32>) -> TermCache.Entry {
+        let (stemCount, foldCount) = stemmer.stemAndFold(scalars: word.baseAddress!, count: word.count)
+        termBytes.removeAll()
+        for scalar in stemmer.result(count: stemCount) { termBytes.appendUTF8(scalar) }
+        let stemLength = termBytes.count
+        let fold = stemmer.foldResult(count: foldCount)
+        if !fold.elementsEqual(stemmer.result(count: stemCount)) {
+            termBytes.append(GermanAnalyzer.prefixMarker)
+            for scalar in fold { termBytes.appendUTF8(scalar) }
+        }
+        let all = termBytes.elements
+        return TermCache.Entry(
+            term: UnsafeBufferPointer(rebasing: all[0..<stemLength]),
+            prefixForm: UnsafeBufferPointer(rebasing: all[stemLength...]),
+            isStopword: stopwords.contains(word))
     }
 
     /// The compound's parts joined (`opendataportal`), if none was too long.

@@ -18,6 +18,7 @@ public final class SnowballGermanStemmer {
     /// Scratch the word is copied into and stemmed in place.
     private var work: UnsafeMutablePointer<UInt32>
     private var capacity: Int
+    private var foldOffset = 0
     /// Scratch for `stem(utf8:)`.
     private var input = ScalarBuffer()
     private var output = ScratchBuffer<UInt8>()
@@ -56,6 +57,28 @@ public final class SnowballGermanStemmer {
         }
         Self.postlude(w, count: n)
         return n
+    }
+
+    /// Stems a word and also keeps its folded form (umlauts and ß folded, no
+    /// suffix removed) from the same prelude: the analyzer indexes both, so
+    /// that prefix queries match the start of whole words. Results are in
+    /// `result(count:)` and `foldResult(count:)`, valid until the next call.
+    public func stemAndFold(scalars: UnsafePointer<UInt32>, count: Int) -> (stem: Int, fold: Int) {
+        reserve(4 * count)  // the stem in the lower half, the fold in the upper
+        let w = work
+        let n = Self.prelude(w, from: scalars, count: count)
+        let folded = w + 2 * count
+        folded.update(from: w, count: n)
+        let stemCount = Self.standardSuffix(w, count: n, regions: Self.markRegions(w, count: n))
+        Self.postlude(w, count: stemCount)
+        Self.postlude(folded, count: n)
+        foldOffset = 2 * count
+        return (stemCount, n)
+    }
+
+    /// The folded form from the last `stemAndFold`.
+    public func foldResult(count: Int) -> UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: work + foldOffset, count: count)
     }
 
     /// Stems one lower-case word given and returned as UTF-8, for streaming

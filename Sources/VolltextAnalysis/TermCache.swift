@@ -1,21 +1,33 @@
-/// Remembers the stems of recently seen words, so that frequent words (most
-/// of any text, by Zipf's law) skip the stemmer and the stopword lookup.
+/// Remembers the stems (and prefix forms) of recently seen words, so that
+/// frequent words (most of any text, by Zipf's law) skip the stemmer and the
+/// stopword lookup.
 ///
 /// Direct-mapped: each word hashes to one slot, and a newer word evicts an
 /// older one there. Only short words are cached; a longer one simply misses.
 struct TermCache: ~Copyable {
     static let maxWordLength = 24   // scalars
-    static let maxTermLength = 48   // UTF-8 bytes
+    static let maxTermLength = 48   // UTF-8 bytes, each of stem and prefix form
     private static let slotCount = 2048
 
-    /// One slot: the word's folded scalars, its term's UTF-8 and whether it is a stopword.
+    /// One slot: the word's folded scalars, its stem and prefix form as UTF-8
+    /// (back to back in `term`), and whether it is a stopword.
     private struct Slot {
         var wordLength: UInt8 = 0  // 0: empty
         var termLength: UInt8 = 0
+        var prefixLength: UInt8 = 0
         var isStopword = false
         var word: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)  // 24 UInt32
-        var term: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)  // 48 bytes
+        var term: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)  // 96 bytes
+    }
+
+    /// A cached word's terms; the bytes stay valid until the next `insert`.
+    struct Entry {
+        var term: UnsafeBufferPointer<UInt8>
+        /// Empty when the folded word equals the stem.
+        var prefixForm: UnsafeBufferPointer<UInt8>
+        var isStopword: Bool
     }
 
     private let slots: UnsafeMutablePointer<Slot>
@@ -34,10 +46,9 @@ struct TermCache: ~Copyable {
         return Int(hash ^ (hash >> 15)) & (slotCount - 1)
     }
 
-    /// The cached term and stopword flag of `word`, if present. The bytes stay
-    /// valid until the next `insert`.
+    /// The cached terms of `word`, if present.
     @inline(__always)
-    func lookUp(_ word: UnsafeBufferPointer<UInt32>) -> (term: UnsafeBufferPointer<UInt8>, isStopword: Bool)? {
+    func lookUp(_ word: UnsafeBufferPointer<UInt32>) -> Entry? {
         guard word.count <= Self.maxWordLength else { return nil }
         let slot = slots + Self.slotIndex(of: word)
         guard Int(slot.pointee.wordLength) == word.count else { return nil }
@@ -47,22 +58,33 @@ struct TermCache: ~Copyable {
             return true
         }
         guard matches else { return nil }
-        let term = (UnsafeRawPointer(slot) + MemoryLayout<Slot>.offset(of: \Slot.term)!).assumingMemoryBound(to: UInt8.self)
-        return (UnsafeBufferPointer(start: term, count: Int(slot.pointee.termLength)), slot.pointee.isStopword)
+        let term = Self.termBytes(of: slot)
+        let termLength = Int(slot.pointee.termLength)
+        return Entry(term: UnsafeBufferPointer(start: term, count: termLength),
+                     prefixForm: UnsafeBufferPointer(start: term + termLength, count: Int(slot.pointee.prefixLength)),
+                     isStopword: slot.pointee.isStopword)
     }
 
     @inline(__always)
-    func insert(_ word: UnsafeBufferPointer<UInt32>, term: UnsafeBufferPointer<UInt8>, isStopword: Bool) {
-        guard word.count <= Self.maxWordLength, term.count <= Self.maxTermLength else { return }
+    private static func termBytes(of slot: UnsafeMutablePointer<Slot>) -> UnsafeMutablePointer<UInt8> {
+        (UnsafeMutableRawPointer(slot) + MemoryLayout<Slot>.offset(of: \Slot.term)!).assumingMemoryBound(to: UInt8.self)
+    }
+
+    @inline(__always)
+    func insert(_ word: UnsafeBufferPointer<UInt32>, term: UnsafeBufferPointer<UInt8>,
+                prefixForm: UnsafeBufferPointer<UInt8>, isStopword: Bool) {
+        guard word.count <= Self.maxWordLength, term.count <= Self.maxTermLength,
+              prefixForm.count <= Self.maxTermLength else { return }
         let slot = slots + Self.slotIndex(of: word)
         slot.pointee.wordLength = UInt8(word.count)
         slot.pointee.termLength = UInt8(term.count)
+        slot.pointee.prefixLength = UInt8(prefixForm.count)
         slot.pointee.isStopword = isStopword
         withUnsafeMutableBytes(of: &slot.pointee.word) { raw in
             _ = raw.bindMemory(to: UInt32.self).initialize(from: word)
         }
-        withUnsafeMutableBytes(of: &slot.pointee.term) { raw in
-            raw.copyMemory(from: UnsafeRawBufferPointer(term))
-        }
+        let bytes = Self.termBytes(of: slot)
+        if let base = term.baseAddress { bytes.update(from: base, count: term.count) }
+        if let base = prefixForm.baseAddress { (bytes + term.count).update(from: base, count: prefixForm.count) }
     }
 }

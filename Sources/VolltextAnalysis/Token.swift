@@ -10,6 +10,9 @@ public struct AnalyzedTerm {
         /// The hyphenated compound as one word, `opendataportal`: it shares its
         /// first part's position, so phrases over the parts still line up.
         case compound
+        /// `^` + the folded, unstemmed word, at the word's position: what
+        /// prefix queries match (see ``GermanAnalyzer/analyze(utf8:form:prefixForms:_:)``).
+        case prefixForm = "prefix-form"
     }
 
     /// The term's UTF-8 bytes: the stem (or the folded word, for prefixes).
@@ -24,7 +27,7 @@ public struct AnalyzedTerm {
     public let isStopword: Bool
 
     /// Whether the term shares the previous term's position (FTS5's `FTS5_TOKEN_COLOCATED`).
-    public var isColocated: Bool { kind == .compound }
+    public var isColocated: Bool { kind == .compound || kind == .prefixForm }
 }
 
 /// An analyzed term with its text copied out: for queries, tests and `volltext analyze`.

@@ -14,6 +14,11 @@ import VolltextAnalysis
 ///   `snippet()` and `highlight()` mark `Bürger*innen`, not a shifted range.
 /// - A hyphenated compound's joined form is reported with
 ///   `FTS5_TOKEN_COLOCATED`, at the position of its first part.
+/// - Documents also get each word's prefix form, `^` + the folded word,
+///   colocated, where it differs from the stem. A prefix query (`FTS5_TOKENIZE_PREFIX`)
+///   asks for its last word as the folded word *and* its prefix form, so
+///   `Bürgerbeteilig*` matches `burgerbeteil` stems and `^burgerbeteiligung…`
+///   alike, and nothing that merely shares a stem.
 /// - `pText` may lack a terminating NUL; only `nText` bytes are read.
 /// - No logging here: C callbacks cannot see the task-local logger.
 ///
@@ -27,6 +32,33 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
 
     init(db: Database, arguments: [String]) throws {}
 
+    /// `"Open Data Port"*`: stems for every word but the last, which FTS5 matches
+    /// as a prefix; that one is asked for as its folded form and, colocated,
+    /// its prefix form. Query strings are short, so copying terms here is fine.
+    private func tokenizePrefixQuery(
+        _ text: UnsafeBufferPointer<UInt8>,
+        emit: (UnsafeBufferPointer<UInt8>, Bool, Int, Int) throws -> Void
+    ) throws {
+        var terms: [(bytes: [UInt8], start: Int, end: Int, position: Int, isPrefixForm: Bool)] = []
+        analyzer.analyze(utf8: text, prefixForms: true) { term in
+            // Inside a prefix phrase the parts of a compound carry the match, not its whole.
+            if term.kind != .compound {
+                terms.append((Array(term.bytes), term.start, term.end, term.position, term.kind == .prefixForm))
+            }
+        }
+        guard let last = terms.last?.position,
+              let lastWord = terms.first(where: { $0.position == last && !$0.isPrefixForm }) else { return }
+        for term in terms where term.position < last && !term.isPrefixForm {
+            try term.bytes.withUnsafeBufferPointer { try emit($0, false, term.start, term.end) }
+        }
+        let prefixForm = terms.first(where: { $0.position == last && $0.isPrefixForm })?.bytes
+            ?? [GermanAnalyzer.prefixMarker] + lastWord.bytes
+        try prefixForm.withUnsafeBufferPointer { form in
+            try emit(UnsafeBufferPointer(rebasing: form.dropFirst()), false, lastWord.start, lastWord.end)  // folded word
+            try emit(form, true, lastWord.start, lastWord.end)
+        }
+    }
+
     /// Carries a non-OK code from FTS5's callback out of the analyzer's loop.
     private struct CallbackFailed: Error { let code: CInt }
 
@@ -39,13 +71,26 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
     ) -> CInt {
         guard let pText, nText > 0 else { return SQLITE_OK }
         let text = UnsafeBufferPointer(start: UnsafeRawPointer(pText).assumingMemoryBound(to: UInt8.self), count: Int(nText))
+        func emit(_ bytes: UnsafeBufferPointer<UInt8>, colocated: Bool, start: Int, end: Int) throws {
+            let code = bytes.withMemoryRebound(to: CChar.self) {
+                tokenCallback(context, colocated ? FTS5_TOKEN_COLOCATED : 0, $0.baseAddress, CInt($0.count), CInt(start), CInt(end))
+            }
+            if code != SQLITE_OK { throw CallbackFailed(code: code) }
+        }
         do {
-            try analyzer.analyze(utf8: text) { term in
-                let flags = term.isColocated ? FTS5_TOKEN_COLOCATED : 0
-                let code = term.bytes.withMemoryRebound(to: CChar.self) { bytes in
-                    tokenCallback(context, flags, bytes.baseAddress, CInt(bytes.count), CInt(term.start), CInt(term.end))
+            if tokenization.contains(.query) {
+                guard tokenization.contains(.prefix) else {
+                    // Plain query words: stems (and compound wholes), as in documents.
+                    try analyzer.analyze(utf8: text) { term in
+                        try emit(term.bytes, colocated: term.isColocated, start: term.start, end: term.end)
+                    }
+                    return SQLITE_OK
                 }
-                if code != SQLITE_OK { throw CallbackFailed(code: code) }
+                try tokenizePrefixQuery(text) { try emit($0, colocated: $1, start: $2, end: $3) }
+            } else {
+                try analyzer.analyze(utf8: text, prefixForms: true) { term in
+                    try emit(term.bytes, colocated: term.isColocated, start: term.start, end: term.end)
+                }
             }
         } catch let failure as CallbackFailed {
             return failure.code

@@ -46,6 +46,28 @@ private func paths(_ index: SearchIndex) throws -> [String] {
     }
 }
 
+@Suite struct PrefixQueriesInFTS5 {
+    @Test func prefixesMatchTheStartOfWholeWordsInAnySpelling() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post(body: "Mehr Bürgerbeteiligung."))
+        try site.write("_posts/2020-01-02-b.md", TemporarySite.post(body: "Die Bürgerinnen und die Häuser."))
+        try site.write("_posts/2020-01-03-c.md", TemporarySite.post(body: "Ein Bürgertreff."))
+        try index(site)
+        let searchIndex = try SearchIndex(path: site.indexPath)
+        func count(_ match: String) throws -> Int { try highlights(match, in: searchIndex).count }
+        #expect(try count("Bürgerbeteil*") == 1)
+        #expect(try count("Buergerbet*") == 1)
+        #expect(try count("burgerbeteilig*") == 1)  // longer than the stem burgerbeteil
+        #expect(try count("Bürgerinn*") == 1)       // the stem is only "burg"
+        #expect(try count("Bürger*") == 3)
+        #expect(try count("Häuse*") == 1)
+        #expect(try count("Hauser*") == 1)
+        #expect(try count("Burgerb*") == 1)         // not Bürgerinnen, though its stem is a prefix
+        #expect(try count("\"Die Häus\"*") == 1)   // a phrase whose last word is a prefix
+        #expect(try highlights("Bürgerbeteil*", in: searchIndex).first == "Mehr [Bürgerbeteiligung].")
+    }
+}
+
 @Suite struct IncrementalIndexing {
     private func site(posts: Int) throws -> TemporarySite {
         let site = try TemporarySite()
