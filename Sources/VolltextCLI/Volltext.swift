@@ -5,7 +5,7 @@ public struct Volltext: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "volltext",
         abstract: "German-aware full-text search for blogs.",
-        subcommands: [IndexCommand.self, StatsCommand.self, AnalyzeCommand.self, StemCommand.self]
+        subcommands: [IndexCommand.self, SearchCommand.self, StatsCommand.self, AnalyzeCommand.self, StemCommand.self]
     )
 
     public init() {}

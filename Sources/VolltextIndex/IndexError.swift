@@ -12,6 +12,8 @@ public enum IndexError: Error, LocalizedError, Equatable, Sendable {
     case corrupt(path: String)
     /// The index was made by a newer Volltext.
     case newerFormat(path: String)
+    /// The index was made by an older Volltext and `volltext index` must update it.
+    case olderFormat(path: String)
     /// The file or its folder is read-only.
     case readOnly(path: String)
     /// The disk is full.
@@ -25,6 +27,7 @@ public enum IndexError: Error, LocalizedError, Equatable, Sendable {
         case let .notAnIndex(path): "\(path) is not a Volltext index; choose another file with --db"
         case let .corrupt(path): "\(path) is damaged or not a database; delete it and run `volltext index SITE`"
         case let .newerFormat(path): "\(path) was made by a newer Volltext; update Volltext or rebuild with --rebuild"
+        case let .olderFormat(path): "\(path) was made by an older Volltext; run `volltext index SITE` to update it"
         case let .readOnly(path): "cannot write \(path): the file or its folder is read-only"
         case let .diskFull(path): "cannot write \(path): the disk is full; the previous index is unchanged"
         case let .database(path, reason): "\(path): \(reason)"

@@ -34,6 +34,8 @@ import GRDB
 /// CREATE VIRTUAL TABLE post_text USING fts5(title, tags, description, body, code,
 ///                                           tokenize='volltext_german');
 /// CREATE TABLE index_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+/// -- Terms and their document counts, for "did you mean".
+/// CREATE VIRTUAL TABLE post_vocab USING fts5vocab(post_text, 'row');
 /// ```
 ///
 /// See <https://www.sqlite.org/fts5.html>.
@@ -86,9 +88,14 @@ public final class SearchIndex: Sendable {
             let applicationID = try pool.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0 }
             let hasTables = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 } > 0
             if applicationID != Self.applicationID && (hasTables || !create) { throw IndexError.notAnIndex(path: path) }
-            if create { try Self.migrator(tokenizer: tokenizer).migrate(pool) }
-            else if try pool.read({ db in try !Self.migrator(tokenizer: tokenizer).hasCompletedMigrations(db) }) {
+            let migrator = Self.migrator(tokenizer: tokenizer)
+            if create {
+                if try pool.read(migrator.hasBeenSuperseded) { throw IndexError.newerFormat(path: path) }
+                try migrator.migrate(pool)
+            } else if try pool.read(migrator.hasBeenSuperseded) {
                 throw IndexError.newerFormat(path: path)
+            } else if try pool.read({ db in try !migrator.hasCompletedMigrations(db) }) {
+                throw IndexError.olderFormat(path: path)
             }
         } catch {
             throw IndexError.from(error, path: path)
@@ -144,6 +151,10 @@ public final class SearchIndex: Sendable {
                 CREATE TABLE index_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
             try db.execute(sql: "INSERT INTO index_info(key, value) VALUES ('tokenizer', ?)", arguments: [tokenizer.rawValue])
+        }
+        migrator.registerMigration("v2 vocabulary") { db in
+            // Every indexed term with its document count: "did you mean" looks here.
+            try db.execute(sql: "CREATE VIRTUAL TABLE post_vocab USING fts5vocab(post_text, 'row')")
         }
         return migrator
     }

@@ -1,0 +1,233 @@
+import Foundation
+import GRDB
+import VolltextAnalysis
+
+/// A search: the query and its filters, as the CLI and the HTTP API take them.
+public struct SearchRequest: Sendable, Equatable {
+    public enum Sort: String, Sendable, CaseIterable { case relevance, date }
+
+    public var query: String
+    /// Posts must have all of these tags (or any, with `anyTag`). Matched on
+    /// folded words: "offene daten" finds "Offene Daten", "Behoerden" "Behörden".
+    public var tags: [String] = []
+    public var anyTag = false
+    /// Posts by an author whose name contains these words ("Müller" finds "Anna Müller").
+    public var author: String?
+    /// `YYYY-MM-DD`, inclusive.
+    public var since: String?
+    public var until: String?
+    public var sort: Sort = .relevance
+    public var limit = 10
+    public var offset = 0
+
+    public static let maxLimit = 100
+    public static let maxOffset = 10_000
+
+    public init(query: String, tags: [String] = [], anyTag: Bool = false, author: String? = nil,
+                since: String? = nil, until: String? = nil, sort: Sort = .relevance, limit: Int = 10, offset: Int = 0) {
+        self.query = query
+        self.tags = tags
+        self.anyTag = anyTag
+        self.author = author
+        self.since = since
+        self.until = until
+        self.sort = sort
+        self.limit = limit
+        self.offset = offset
+    }
+
+    /// Checks the parameters, naming the first bad one.
+    public func validated() throws(QueryError) -> SearchRequest {
+        guard (1...Self.maxLimit).contains(limit) else {
+            throw .invalidParameter(name: "limit", value: String(limit), expected: "1 to \(Self.maxLimit)")
+        }
+        guard (0...Self.maxOffset).contains(offset) else {
+            throw .invalidParameter(name: "offset", value: String(offset), expected: "0 to \(Self.maxOffset)")
+        }
+        for (name, value) in [("since", since), ("until", until)] {
+            if let value, !Self.isDay(value) {
+                throw .invalidParameter(name: name, value: value, expected: "a date as YYYY-MM-DD")
+            }
+        }
+        return self
+    }
+
+    private static func isDay(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let month = Int(parts[1]), let day = Int(parts[2]), Int(parts[0]) != nil else { return false }
+        return (1...12).contains(month) && (1...31).contains(day)
+    }
+}
+
+/// The answer to a search, shaped like `volltext search --json`.
+public struct SearchResults: Sendable, Codable, Equatable {
+    public struct Hit: Sendable, Codable, Equatable {
+        public var path: String
+        public var url: String
+        public var title: String
+        public var date: String
+        public var authors: [String]
+        public var tags: [String]
+        /// BM25 with field weights; higher is better.
+        public var score: Double
+        /// HTML-escaped text with each match wrapped in `<mark>…</mark>`.
+        public var snippet: String
+    }
+
+    public struct TagCount: Sendable, Codable, Equatable {
+        public var tag: String
+        public var count: Int
+    }
+
+    public struct Facets: Sendable, Codable, Equatable {
+        public var tags: [TagCount]
+    }
+
+    public var query: String
+    public var total: Int
+    public var offset: Int
+    public var limit: Int
+    public var hits: [Hit]
+    public var facets: Facets
+    /// A corrected query when nothing matched and the vocabulary suggests one.
+    public var suggestion: String?
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(query, forKey: .query)
+        try container.encode(total, forKey: .total)
+        try container.encode(offset, forKey: .offset)
+        try container.encode(limit, forKey: .limit)
+        try container.encode(hits, forKey: .hits)
+        try container.encode(facets, forKey: .facets)
+        try container.encode(suggestion, forKey: .suggestion)  // null, not absent
+    }
+}
+
+/// BM25 column weights, in the FTS5 table's column order.
+///
+/// A word in the title says most about what a post is about, a tag nearly as
+/// much; a description is a summary; code blocks are weighed low because code
+/// words ("data", "function") rarely say what the post is about.
+public struct FieldWeights: Sendable, Equatable {
+    public var title = 8.0, tags = 4.0, description = 2.0, body = 1.0, code = 0.2
+
+    public init() {}
+
+    var sql: String { "bm25(post_text, \(title), \(tags), \(description), \(body), \(code))" }
+}
+
+extension SearchIndex {
+    /// Most tags a facet list shows.
+    public static let facetLimit = 30
+
+    /// Runs a search. Bad parameters and unsearchable queries throw
+    /// ``QueryError``; nothing the user types can cause an SQL or FTS5 error.
+    public func search(_ request: SearchRequest, weights: FieldWeights = FieldWeights()) throws -> SearchResults {
+        let request = try request.validated()
+        // A blank query with tag filters lists the tags' posts, newest first.
+        let isBlank = request.query.allSatisfy(\.isWhitespace)
+        let query = isBlank && !request.tags.isEmpty ? nil : try SearchQuery(parsing: request.query)
+        let analyzer = GermanAnalyzer()
+        let match = query?.matchExpression(analyzer: analyzer)
+        var results = SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
+                                    hits: [], facets: .init(tags: []), suggestion: nil)
+        let tagKeys = (request.tags + (query?.tags ?? [])).map { Self.foldedKey($0, analyzer: analyzer) }.filter { !$0.isEmpty }
+        guard match != nil || !tagKeys.isEmpty else { throw QueryError.empty }
+
+        // Filters on post, shared by the page, the count and the facets.
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let match {
+            conditions.append("post_text MATCH ?")
+            arguments.append(match)
+        }
+        if !tagKeys.isEmpty {
+            let placeholders = Array(repeating: "?", count: tagKeys.count).joined(separator: ", ")
+            if request.anyTag {
+                conditions.append("post.id IN (SELECT post_id FROM post_tag JOIN tag ON tag.id = tag_id WHERE tag.key IN (\(placeholders)))")
+            } else {
+                conditions.append("""
+                    post.id IN (SELECT post_id FROM post_tag JOIN tag ON tag.id = tag_id WHERE tag.key IN (\(placeholders))
+                                GROUP BY post_id HAVING count(DISTINCT tag.key) = \(Set(tagKeys).count))
+                    """)
+            }
+            arguments += tagKeys
+        }
+        if let author = request.author.map({ Self.foldedKey($0, analyzer: analyzer) }), !author.isEmpty {
+            conditions.append("post.id IN (SELECT post_id FROM post_author WHERE ' ' || key || ' ' LIKE '% ' || ? || ' %')")
+            arguments.append(author)
+        }
+        if let since = request.since { conditions.append("post.date >= ?"); arguments.append(since) }
+        if let until = request.until { conditions.append("post.date <= ?"); arguments.append(until) }
+        let filter = conditions.joined(separator: " AND ")
+        // Without words to match, every post is as good as another: newest first.
+        let from = match == nil ? "post" : "post_text JOIN post ON post.id = post_text.rowid"
+        let score = match == nil ? "0.0" : "-\(weights.sql)"
+        let order = switch request.sort {
+        case .date: "post.sort_date DESC, score DESC"
+        // Near-ties (within 0.1 of BM25) go to the newer post.
+        case .relevance: "round(score, 1) DESC, post.sort_date DESC"
+        }
+        let snippet = match == nil
+            ? "substr(post_text.body, 1, 200)"
+            : "snippet(post_text, 3, char(57344), char(57345), '…', 24)"
+        let snippetJoin = match == nil ? " JOIN post_text ON post_text.rowid = post.id" : ""
+
+        do {
+            try pool.read { db in
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT post.path, post.url, post.title, post.date, post.authors, post.tags,
+                           \(score) AS score, \(snippet) AS snippet
+                    FROM \(from)\(snippetJoin)
+                    WHERE \(filter)
+                    ORDER BY \(order)
+                    LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(arguments + [request.limit, request.offset]))
+                results.hits = try rows.map { row in
+                    SearchResults.Hit(
+                        path: row["path"], url: row["url"], title: row["title"], date: row["date"],
+                        authors: try JSONDecoder().decode([String].self, from: Data((row["authors"] as String).utf8)),
+                        tags: try JSONDecoder().decode([String].self, from: Data((row["tags"] as String).utf8)),
+                        score: ((row["score"] as Double) * 1000).rounded() / 1000,
+                        snippet: Self.markedHTML(row["snippet"] ?? ""))
+                }
+                results.total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(from) WHERE \(filter)",
+                                                 arguments: StatementArguments(arguments)) ?? 0
+                results.facets.tags = try Row.fetchAll(db, sql: """
+                    SELECT tag.name, count(*) AS n
+                    FROM \(from) JOIN post_tag ON post_tag.post_id = post.id JOIN tag ON tag.id = post_tag.tag_id
+                    WHERE \(filter)
+                    GROUP BY tag.id ORDER BY n DESC, tag.name LIMIT \(Self.facetLimit)
+                    """, arguments: StatementArguments(arguments)).map { SearchResults.TagCount(tag: $0["name"], count: $0["n"]) }
+            }
+            if results.total == 0, let query { results.suggestion = try suggestion(for: query, analyzer: analyzer) }
+        } catch let error as QueryError {
+            throw error
+        } catch {
+            throw IndexError.from(error, path: path)
+        }
+        return results
+    }
+
+    /// Snippet text from FTS5, with U+E000/U+E001 around matches, as safe HTML.
+    static func markedHTML(_ text: String) -> String {
+        var html = ""
+        html.reserveCapacity(text.utf8.count + 32)
+        for character in text {
+            switch character {
+            case "\u{E000}": html += "<mark>"
+            case "\u{E001}": html += "</mark>"
+            case "&": html += "&amp;"
+            case "<": html += "&lt;"
+            case ">": html += "&gt;"
+            case "\"": html += "&quot;"
+            case "'": html += "&#39;"
+            case "\n", "\r", "\t": html += " "
+            default: html.append(character)
+            }
+        }
+        return html
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import VolltextAnalysis
+
+extension SearchIndex {
+    /// "Did you mean": for a query without hits, each plain word that is not
+    /// in the index is replaced by the most frequent indexed word within one
+    /// typo (two for long words), written as it appears in a post. Nil if no
+    /// word needed or found a correction.
+    func suggestion(for query: SearchQuery, analyzer: GermanAnalyzer) throws -> String? {
+        var corrected = query.text
+        var changed = false
+        for group in query.groups {
+            for clause in group where clause.kind == .word {
+                let tokens = analyzer.tokens(in: clause.text)
+                guard tokens.count == 1, let token = tokens.first, !token.isStopword, token.term.count >= 3 else { continue }
+                guard let folded = analyzer.terms(in: clause.text, form: .folded).first else { continue }
+                if try isIndexed(token.term) { continue }
+                guard let replacement = try closestWord(to: folded, analyzer: analyzer) else { continue }
+                let written = try writtenForm(of: replacement) ?? replacement
+                if let range = corrected.range(of: clause.text) {
+                    corrected.replaceSubrange(range, with: written)
+                    changed = true
+                }
+            }
+        }
+        return changed ? corrected : nil
+    }
+
+    private func isIndexed(_ term: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM post_vocab WHERE term = ?)", arguments: [term]) ?? false
+        }
+    }
+
+    /// The indexed word (a prefix form, else a stem) nearest to `folded`.
+    private func closestWord(to folded: String, analyzer: GermanAnalyzer) throws -> String? {
+        let word = Array(folded.unicodeScalars)
+        guard let first = word.first else { return nil }
+        let allowed = word.count >= 8 ? 2 : 1
+        let marker = String(UnicodeScalar(GermanAnalyzer.prefixMarker))
+        var best: (word: String, distance: Int, documents: Int)?
+        try pool.read { db in
+            // Prefix forms (^ + folded word) and stems starting with the same letter, of a near length.
+            for prefix in [marker, ""] {
+                let start = prefix + String(first)
+                let upper = prefix + String(UnicodeScalar(first.value + 1) ?? first)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT term, doc FROM post_vocab
+                    WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?
+                    """, arguments: [start, upper, word.count - allowed + prefix.count, word.count + allowed + prefix.count])
+                while let row = try rows.next() {
+                    var term: String = row["term"]
+                    if term.hasPrefix(marker) { term.removeFirst() }
+                    let documents: Int = row["doc"]
+                    guard let distance = Self.editDistance(word, Array(term.unicodeScalars), limit: allowed), distance > 0,
+                          !analyzer.stopwords.contains(term) else { continue }
+                    if best == nil || distance < best!.distance || (distance == best!.distance && documents > best!.documents) {
+                        best = (term, distance, documents)
+                    }
+                }
+            }
+        }
+        return best?.word
+    }
+
+    /// How the folded word is written in a post (`burgerbeteiligung` → `Bürgerbeteiligung`).
+    private func writtenForm(of folded: String) throws -> String? {
+        let analyzer = GermanAnalyzer()
+        return try pool.read { db in
+            let marked = try String.fetchAll(db, sql: """
+                SELECT highlight(post_text, 3, char(57344), char(57345)) FROM post_text WHERE post_text MATCH ? LIMIT 5
+                """, arguments: [SearchQuery.quoted(folded)])
+            for text in marked {
+                var rest = Substring(text)
+                while let open = rest.firstIndex(of: "\u{E000}"), let close = rest[open...].firstIndex(of: "\u{E001}") {
+                    let word = String(rest[rest.index(after: open)..<close])
+                    if analyzer.terms(in: word, form: .folded) == [folded] { return word }
+                    rest = rest[rest.index(after: close)...]
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Damerau–Levenshtein (adjacent swaps count once), or nil above `limit`.
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int? {
+        guard abs(a.count - b.count) <= limit else { return nil }
+        var previous2 = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            current[0] = i
+            var rowMinimum = current[0]
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
+                current[j] = value
+                rowMinimum = min(rowMinimum, value)
+            }
+            if rowMinimum > limit { return nil }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        let distance = a.isEmpty ? b.count : previous[b.count]
+        return distance <= limit ? distance : nil
+    }
+}

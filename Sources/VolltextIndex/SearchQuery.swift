@@ -1,0 +1,192 @@
+import Foundation
+import VolltextAnalysis
+
+/// Why a query cannot be searched. Messages are for the person who typed it.
+public enum QueryError: Error, LocalizedError, Equatable, Sendable {
+    case empty
+    case tooLong(limit: Int)
+    case onlyExclusions
+    /// A parameter with a bad value: `parameter` is its name (`limit`, `since`, …).
+    case invalidParameter(name: String, value: String, expected: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .empty: "empty query: type a word to search for"
+        case let .tooLong(limit): "query too long: \(limit) characters at most"
+        case .onlyExclusions: "the query only excludes words: add a word to search for"
+        case let .invalidParameter(name, value, expected): "invalid \(name) \"\(value)\": expected \(expected)"
+        }
+    }
+}
+
+/// A parsed search query: valid by construction, so that rendering it can
+/// never produce an FTS5 syntax error. Build it with ``init(parsing:)``.
+///
+/// What a person may type:
+/// - words, all required: `Open Data Köln`
+/// - `OR` between words or phrases: `Transparenz OR Informationsfreiheit`
+/// - `-word` or `-"a phrase"` to exclude
+/// - `"a phrase"` (an unclosed quote runs to the end)
+/// - `prefix*`, matched on the folded word: `Bürgerbeteil*`, `Buergerbet*`
+/// - `tag:Name` or `tag:"Open Data"` to filter by tag
+///
+/// Anything else is searched literally: `NEAR(`, `title:foo`, `AND`, SQL.
+public struct SearchQuery: Sendable, Equatable {
+    /// At most this many characters.
+    public static let maxLength = 512
+
+    /// One searchable unit as the user typed it.
+    public struct Clause: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable { case word, prefix, phrase }
+        public var text: String
+        public var kind: Kind
+    }
+
+    /// All groups must match; within a group, any clause (`a OR b`).
+    public private(set) var groups: [[Clause]] = []
+    /// None of these may match.
+    public private(set) var excluded: [Clause] = []
+    /// `tag:` filters typed into the query.
+    public private(set) var tags: [String] = []
+    /// The query as typed.
+    public let text: String
+
+    public init(parsing text: String) throws(QueryError) {
+        self.text = text
+        guard text.count <= Self.maxLength else { throw .tooLong(limit: Self.maxLength) }
+        // Control characters read as spaces; nothing else is special outside the syntax above.
+        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map {
+            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format ? " " : $0
+        }))
+        var lexer = Lexer(cleaned)
+        var pendingOr = false
+        while let lexeme = lexer.next() {
+            switch lexeme {
+            case .or:
+                pendingOr = !groups.isEmpty
+            case let .tag(name):
+                if !name.isEmpty { tags.append(name) }
+            case let .clause(clause, negated):
+                if negated {
+                    excluded.append(clause)
+                } else if pendingOr, !groups.isEmpty {
+                    groups[groups.count - 1].append(clause)
+                } else {
+                    groups.append([clause])
+                }
+                pendingOr = false
+            }
+        }
+        guard !groups.isEmpty || !tags.isEmpty else {
+            throw excluded.isEmpty ? .empty : .onlyExclusions
+        }
+    }
+
+    /// The FTS5 MATCH expression, with stopwords dropped from plain words
+    /// unless nothing else is left; nil when no clause has a searchable word
+    /// (a query of only tags, or only punctuation).
+    ///
+    /// Every clause becomes a quoted FTS5 string, so the user's text can never
+    /// be read as FTS5 syntax: FTS5 hands the string to the German tokenizer,
+    /// which analyses it exactly as it analysed the posts.
+    public func matchExpression(analyzer: GermanAnalyzer) -> String? {
+        let rendered = groups.map { group in group.compactMap { render($0, analyzer: analyzer, dropStopwords: true) } }
+        var required = rendered.filter { !$0.isEmpty }
+        if required.isEmpty {
+            // Only stopwords ("Die Welt, die es gibt" → nothing): search them after all.
+            required = groups.map { group in group.compactMap { render($0, analyzer: analyzer, dropStopwords: false) } }
+                .filter { !$0.isEmpty }
+        }
+        guard !required.isEmpty else { return nil }
+        var expression = required.map { $0.count == 1 ? $0[0] : "(" + $0.joined(separator: " OR ") + ")" }
+            .joined(separator: " AND ")
+        for clause in excluded {
+            if let negative = render(clause, analyzer: analyzer, dropStopwords: false) { expression += " NOT " + negative }
+        }
+        return expression
+    }
+
+    /// One clause as FTS5 syntax, or nil if it has nothing to search for.
+    private func render(_ clause: Clause, analyzer: GermanAnalyzer, dropStopwords: Bool) -> String? {
+        let tokens = analyzer.tokens(in: clause.text).filter { $0.kind != .compound }
+        guard !tokens.isEmpty else { return nil }
+        switch clause.kind {
+        case .phrase:
+            return Self.quoted(clause.text)
+        case .prefix:
+            return Self.quoted(clause.text) + "*"
+        case .word:
+            if dropStopwords && tokens.allSatisfy(\.isStopword) { return nil }
+            let parts = tokens.map(\.original)
+            guard tokens.contains(where: { $0.kind == .compoundPart }) else { return Self.quoted(clause.text) }
+            // Open-Data-Portal: the parts as a phrase, or the parts written as one word.
+            return "(" + Self.quoted(parts.joined(separator: " ")) + " OR " + Self.quoted(parts.joined()) + ")"
+        }
+    }
+
+    /// An FTS5 string literal: double quotes around, inner quotes doubled.
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Splits query text into clauses, `OR` and `tag:` filters.
+private struct Lexer {
+    enum Lexeme {
+        case clause(SearchQuery.Clause, negated: Bool)
+        case or
+        case tag(String)
+    }
+
+    private var rest: Substring
+
+    init(_ text: String) { rest = Substring(text) }
+
+    mutating func next() -> Lexeme? {
+        rest = rest.drop { $0.isWhitespace }
+        guard !rest.isEmpty else { return nil }
+        var negated = false
+        if rest.first == "-", rest.count > 1, let second = rest.dropFirst().first, !second.isWhitespace, second != "-" {
+            negated = true
+            rest = rest.dropFirst()
+        }
+        if rest.first == "\"" {
+            return .clause(SearchQuery.Clause(text: quotedText(), kind: .phrase), negated: negated)
+        }
+        if !negated, rest.lowercased().hasPrefix("tag:") {
+            rest = rest.dropFirst(4)
+            if rest.first == "\"" { return .tag(quotedText().trimmed()) }
+            return .tag(String(word()))
+        }
+        let text = word()
+        if !negated, text == "OR" { return .or }
+        if text.hasSuffix("*"), text.count > 1 {
+            let stem = String(text.drop { $0 == "*" }.reversed().drop { $0 == "*" }.reversed())
+            return .clause(SearchQuery.Clause(text: stem, kind: .prefix), negated: negated)
+        }
+        return .clause(SearchQuery.Clause(text: String(text), kind: .word), negated: negated)
+    }
+
+    /// Up to the next whitespace.
+    private mutating func word() -> Substring {
+        let word = rest.prefix { !$0.isWhitespace }
+        rest = rest.dropFirst(word.count)
+        return word
+    }
+
+    /// The text between quotes at `rest`'s start; an unclosed quote runs to the end.
+    private mutating func quotedText() -> String {
+        rest = rest.dropFirst()
+        let text = rest.prefix { $0 != "\"" }
+        rest = rest.dropFirst(text.count)
+        if rest.first == "\"" { rest = rest.dropFirst() }
+        return String(text)
+    }
+}
+
+extension String {
+    func trimmed() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...lastIndex(where: { !$0.isWhitespace })!])
+    }
+}
