@@ -1,7 +1,7 @@
 import Foundation
 
 /// A throw-away site folder for tests, removed on deinit.
-public final class TemporarySite {
+public final class TemporarySite: Sendable {
     public let root: URL
 
     public init() throws {

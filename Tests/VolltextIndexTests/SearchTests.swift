@@ -1,0 +1,233 @@
+import Foundation
+import Testing
+@testable import VolltextIndex
+import VolltextAnalysis
+import VolltextSite
+import VolltextTestSupport
+
+/// A small German site written for these tests.
+private final class TestBlog: Sendable {
+    let site: TemporarySite
+    let index: SearchIndex
+
+    init() throws {
+        site = try TemporarySite()
+        let posts: [(String, String, String, String, String)] = [
+            // name, title, tags, author, body
+            ("2019-03-01-beteiligung", "Bürgerbeteiligung in Köln", "[Beteiligung, Köln]", "Anna Müller",
+             "Die Stadt Köln lädt zur Bürgerbeteiligung ein. Das Recht auf Information gilt für alle."),
+            ("2020-06-15-haushalt", "Der Haushalt der Stadt", "[Offene Daten, Haushalt]", "Ben Schulz",
+             "Die Verwaltungen veröffentlichen den Haushalt als offene Daten & Tabellen &lt;sofort&gt;."),
+            ("2021-01-10-strassen", "Straßen und Wege", "[Verkehr]", "Anna Müller",
+             "Neue Straßen für Radfahrer: die Verwaltung plant ein Open-Data-Portal für Verkehrsdaten."),
+            ("2018-05-05-behoerden", "Transparenz in Behörden", "[Behörden, Transparenz]", "Clara Weiß",
+             "Behörden sollen Akten öffnen. Informationsfreiheit ist ein Bürgerrecht, sagen die Bürger*innen."),
+            ("2022-02-02-english", "Open data in Germany", "[Open Data]", "Dan Smith",
+             "Germany publishes open data about budgets and transport. The portal is new."),
+            ("2017-07-07-verwaltung", "Verwaltung digital", "[Offene Daten, Verwaltung]", "Ben Schulz",
+             "Eine digitale Verwaltung braucht offene Schnittstellen und Geduld."),
+        ]
+        // Posts on other topics, so that BM25's document frequencies mean something.
+        let others = ["Gartenarbeit im Frühling", "Ein Rezept für Apfelkuchen", "Wandern in den Alpen",
+                      "Musik am Abend", "Fotografie mit alten Kameras", "Schach für Anfänger"]
+        for (n, title) in others.enumerated() {
+            try site.write("_posts/2016-0\(n + 1)-01-anderes-\(n).md", TemporarySite.post(
+                title: title, date: nil, tags: "[Freizeit]", body: "\(title): ein Beitrag über etwas ganz anderes."))
+        }
+        for (name, title, tags, author, body) in posts {
+            try site.write("_posts/\(name).md", TemporarySite.post(title: title, date: nil, tags: tags,
+                                                                   extra: "author: \(author)", body: body))
+        }
+        index = try SearchIndex(path: site.indexPath, create: true)
+        _ = try index.update(from: SiteReader(root: site.root))
+    }
+
+    func search(_ query: String, tags: [String] = [], anyTag: Bool = false, author: String? = nil,
+                since: String? = nil, until: String? = nil, sort: SearchRequest.Sort = .relevance,
+                limit: Int = 10, offset: Int = 0) throws -> SearchResults {
+        try index.search(SearchRequest(query: query, tags: tags, anyTag: anyTag, author: author, since: since,
+                                       until: until, sort: sort, limit: limit, offset: offset))
+    }
+
+    /// Slugs of the hits, e.g. "haushalt".
+    func slugs(_ query: String, tags: [String] = [], anyTag: Bool = false, sort: SearchRequest.Sort = .relevance) throws -> [String] {
+        try search(query, tags: tags, anyTag: anyTag, sort: sort).hits.map { hit in
+            String(hit.path.split(separator: "/").last!.dropFirst(11).dropLast(3))
+        }
+    }
+}
+
+@Suite struct QueryParsing {
+    @Test func clausesExclusionsTagsAndOr() throws {
+        let query = try SearchQuery(parsing: #"Open Data -Köln "Recht auf Information" Bürger* Transparenz OR Offenheit tag:"Offene Daten" tag:Köln"#)
+        #expect(query.groups.map { $0.map(\.text) } == [["Open"], ["Data"], ["Recht auf Information"], ["Bürger"], ["Transparenz", "Offenheit"]])
+        #expect(query.groups[2][0].kind == .phrase)
+        #expect(query.groups[3][0].kind == .prefix)
+        #expect(query.excluded.map(\.text) == ["Köln"])
+        #expect(query.tags == ["Offene Daten", "Köln"])
+    }
+
+    @Test func unbalancedQuoteRunsToTheEnd() throws {
+        let query = try SearchQuery(parsing: #"Daten "Recht auf"#)
+        #expect(query.groups.last == [SearchQuery.Clause(text: "Recht auf", kind: .phrase)])
+    }
+
+    @Test func clearErrors() {
+        #expect(throws: QueryError.empty) { try SearchQuery(parsing: "   ") }
+        #expect(throws: QueryError.onlyExclusions) { try SearchQuery(parsing: "-Köln -Bonn") }
+        #expect(throws: QueryError.tooLong(limit: 512)) { try SearchQuery(parsing: String(repeating: "a", count: 513)) }
+        #expect(QueryError.tooLong(limit: 512).localizedDescription == "query too long: 512 characters at most")
+    }
+
+    @Test func compoundsMatchAsPhraseOrAsOneWord() throws {
+        let expression = try SearchQuery(parsing: "Open-Data-Portal").matchExpression(analyzer: GermanAnalyzer())
+        #expect(expression == #"("Open Data Portal" OR "OpenDataPortal")"#)
+    }
+
+    @Test func stopwordsDropUnlessNothingElseRemains() throws {
+        let analyzer = GermanAnalyzer()
+        #expect(try SearchQuery(parsing: "die Verwaltung").matchExpression(analyzer: analyzer) == #""Verwaltung""#)
+        #expect(try SearchQuery(parsing: "die der").matchExpression(analyzer: analyzer) == #""die" AND "der""#)
+        #expect(try SearchQuery(parsing: #""Recht auf Information""#).matchExpression(analyzer: analyzer) == #""Recht auf Information""#)
+    }
+}
+
+@Suite struct HostileQueries {
+    fileprivate static let blog = Result { try TestBlog() }
+
+    @Test(arguments: [
+        "\"", "NEAR(", "NEAR(a b, 3)", "AND OR", "AND", "*", "-", "--", "title:foo", "body:Köln", "col:x*", "^foo",
+        "\u{0}\u{1}\u{7F}Daten\u{1B}[31m", "🙂🤷‍♀️", "'; DROP TABLE post; --", "\" OR 1=1 --", "a\"b", "((((", "))", "{x}",
+        "-\"", "\"\"", "* * *", "OR OR", "NOT Daten", "Daten NOT", "+Daten", "Daten*\"", "\\", "Köln:innen", "ü*",
+        "tag:", "tag:\"", "-tag:x", String(repeating: "Daten ", count: 85), String(repeating: "x", count: 512),
+    ])
+    func neverAnSQLOrFTS5Error(query: String) throws {
+        let blog = try Self.blog.get()
+        do {
+            _ = try blog.search(query)
+        } catch is QueryError {
+            // A clear message for the user is fine.
+        }
+    }
+
+    @Test func tenKilobytesIsTooLong() throws {
+        #expect(throws: QueryError.tooLong(limit: 512)) { try Self.blog.get().search(String(repeating: "Daten ", count: 1700)) }
+    }
+
+    /// Random strings of syntax characters and words: only QueryError may come back.
+    @Test func randomQueriesNeverFailInternally() throws {
+        let blog = try Self.blog.get()
+        let pieces = ["\"", "*", "-", "(", ")", ":", "^", "OR", "AND", "NOT", "NEAR", " ", "Köln", "Daten", "die",
+                      "tag:", "{", "}", "'", ",", "+", "\u{0}", "ß", "Open-Data", "🙂", "\\"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1500 {
+            let query = (0..<Int.random(in: 1...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            do {
+                _ = try blog.search(query)
+            } catch is QueryError {
+            } catch {
+                Issue.record("\(query.debugDescription): \(error)")
+            }
+        }
+    }
+}
+
+@Suite struct SearchBehaviour {
+    fileprivate static let blog = Result { try TestBlog() }
+
+    @Test func umlautsTypedAnyWay() throws {
+        let blog = try Self.blog.get()
+        for query in ["Bürgerbeteiligung", "Buergerbeteiligung", "Burgerbeteiligung", "BÜRGERBETEILIGUNG"] {
+            #expect(try blog.slugs(query) == ["beteiligung"], "\(query)")
+        }
+        #expect(try blog.slugs("Strasse") == ["strassen"])
+        #expect(try blog.slugs("Behoerden").first == "behoerden")
+    }
+
+    @Test func inflectedFormsFindEachOther() throws {
+        let blog = try Self.blog.get()
+        #expect(Set(try blog.slugs("Verwaltung")) == ["haushalt", "strassen", "verwaltung"])
+        #expect(Set(try blog.slugs("Verwaltungen")) == ["haushalt", "strassen", "verwaltung"])
+        #expect(try blog.slugs("Bürgerinnen") == ["behoerden"])
+    }
+
+    @Test func phrasesPrefixesExclusionsAndOr() throws {
+        let blog = try Self.blog.get()
+        #expect(try blog.slugs(#""Recht auf Information""#) == ["beteiligung"])
+        #expect(try blog.slugs(#""Information auf Recht""#).isEmpty)
+        #expect(try blog.slugs("Bürgerbeteil*") == ["beteiligung"])
+        #expect(try blog.slugs("Buergerbet*") == ["beteiligung"])
+        #expect(Set(try blog.slugs("Verwaltung -Haushalt")) == ["strassen", "verwaltung"])
+        #expect(Set(try blog.slugs("Radfahrer OR Schnittstellen")) == ["strassen", "verwaltung"])
+        #expect(try blog.slugs("Open-Data-Portal") == ["strassen"])
+        #expect(try blog.slugs("Opendataportal") == ["strassen"])
+    }
+
+    @Test func titleMatchesRankFirst() throws {
+        // "Haushalt" is in one title and one body; the title's post comes first.
+        #expect(try Self.blog.get().slugs("Haushalt").first == "haushalt")
+        #expect(try Self.blog.get().slugs("Verwaltung").first == "verwaltung")
+    }
+
+    @Test func tagFiltersAllOrAnyFoldedWithCounts() throws {
+        let blog = try Self.blog.get()
+        #expect(Set(try blog.slugs("", tags: ["offene daten"])) == ["haushalt", "verwaltung"])
+        #expect(try blog.slugs("", tags: ["Offene Daten", "haushalt"]) == ["haushalt"])
+        #expect(Set(try blog.slugs("", tags: ["behoerden", "Verkehr"], anyTag: true)) == ["behoerden", "strassen"])
+        #expect(try blog.slugs("Verwaltung tag:Verkehr") == ["strassen"])
+        let facets = try blog.search("Verwaltung").facets.tags
+        #expect(facets.first == SearchResults.TagCount(tag: "Offene Daten", count: 2))
+        #expect(facets.count == 4)
+    }
+
+    @Test func authorAndDatesFilter() throws {
+        let blog = try Self.blog.get()
+        #expect(Set(try blog.search("Verwaltung", author: "Müller").hits.map(\.title)) == ["Straßen und Wege"])
+        #expect(try blog.search("Verwaltung", author: "mueller").total == 1)
+        #expect(try blog.search("Verwaltung", since: "2020-01-01").total == 2)
+        #expect(try blog.search("Verwaltung", since: "2020-01-01", until: "2020-12-31").total == 1)
+        #expect(throws: QueryError.invalidParameter(name: "since", value: "2020-13-01", expected: "a date as YYYY-MM-DD")) {
+            try blog.search("Verwaltung", since: "2020-13-01")
+        }
+    }
+
+    @Test func sortByDateAndPaginate() throws {
+        let blog = try Self.blog.get()
+        #expect(try blog.slugs("Verwaltung", sort: .date) == ["strassen", "haushalt", "verwaltung"])
+        let page = try blog.search("Verwaltung", sort: .date, limit: 2, offset: 2)
+        #expect(page.total == 3)
+        #expect(page.hits.map(\.title) == ["Verwaltung digital"])
+        #expect(throws: QueryError.self) { try blog.search("Verwaltung", limit: 101) }
+        #expect(throws: QueryError.self) { try blog.search("Verwaltung", offset: 10_001) }
+    }
+
+    @Test func snippetsMarkTheOriginalWordsAsSafeHTML() throws {
+        let blog = try Self.blog.get()
+        let snippet = try #require(try blog.search("Verwaltungen Tabellen").hits.first?.snippet)
+        #expect(snippet.contains("<mark>Verwaltungen</mark>"))
+        #expect(snippet.contains("&amp; <mark>Tabellen</mark> &lt;sofort&gt;"))
+        let umlaut = try #require(try blog.search("Buergerrecht").hits.first?.snippet)
+        #expect(umlaut.contains("<mark>Bürgerrecht</mark>"))
+        #expect(try blog.search("Buergerinnen").hits.first?.snippet.contains("<mark>Bürger*innen</mark>") == true)
+    }
+
+    @Test func didYouMeanForATypo() throws {
+        let blog = try Self.blog.get()
+        let results = try blog.search("Informationsfreihiet")
+        #expect(results.total == 0)
+        #expect(results.suggestion == "Informationsfreiheit")
+        #expect(try blog.search("Radfahrr").suggestion == "Radfahrer")
+        #expect(try blog.search("Verwaltung").suggestion == nil)
+    }
+
+    @Test func jsonHasTheDocumentedShape() throws {
+        let results = try Self.blog.get().search("Köln", limit: 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(results)) as? [String: Any])
+        #expect(Set(object.keys) == ["query", "total", "offset", "limit", "hits", "facets", "suggestion"])
+        #expect(object["suggestion"] is NSNull)
+        let hit = try #require((object["hits"] as? [[String: Any]])?.first)
+        #expect(Set(hit.keys) == ["path", "url", "title", "date", "authors", "tags", "score", "snippet"])
+        #expect(hit["date"] as? String == "2019-03-01")
+        #expect(((object["facets"] as? [String: Any])?["tags"] as? [[String: Any]])?.first?.keys.sorted() == ["count", "tag"])
+    }
+}
