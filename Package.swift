@@ -50,7 +50,8 @@ let package = Package(
         .testTarget(name: "VolltextSiteTests", dependencies: ["VolltextSite", "VolltextTestSupport"]),
         .testTarget(
             name: "VolltextIndexTests",
-            dependencies: ["VolltextIndex", "VolltextSite", "VolltextTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VolltextIndex", "VolltextSite", "VolltextTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Relevance"]  // read by path: judgments, not a bundle resource
         ),
         .testTarget(name: "VolltextCLITests", dependencies: ["VolltextCLI", "VolltextTestSupport"]),
     ]

@@ -46,6 +46,9 @@ public struct SearchQuery: Sendable, Equatable {
     public private(set) var groups: [[Clause]] = []
     /// None of these may match.
     public private(set) var excluded: [Clause] = []
+    /// Whether relaxing the query to any of its words could find more.
+    public var canRelax: Bool { groups.count > 1 }
+
     /// `tag:` filters typed into the query.
     public private(set) var tags: [String] = []
     /// The query as typed.
@@ -89,7 +92,10 @@ public struct SearchQuery: Sendable, Equatable {
     /// Every clause becomes a quoted FTS5 string, so the user's text can never
     /// be read as FTS5 syntax: FTS5 hands the string to the German tokenizer,
     /// which analyses it exactly as it analysed the posts.
-    public func matchExpression(analyzer: GermanAnalyzer) -> String? {
+    ///
+    /// With `requireAll: false`, any of the groups may match (`a OR b`): the
+    /// fallback when no post has all the words of a vague query.
+    public func matchExpression(analyzer: GermanAnalyzer, requireAll: Bool = true) -> String? {
         let rendered = groups.map { group in group.compactMap { render($0, analyzer: analyzer, dropStopwords: true) } }
         var required = rendered.filter { !$0.isEmpty }
         if required.isEmpty {
@@ -99,7 +105,8 @@ public struct SearchQuery: Sendable, Equatable {
         }
         guard !required.isEmpty else { return nil }
         var expression = required.map { $0.count == 1 ? $0[0] : "(" + $0.joined(separator: " OR ") + ")" }
-            .joined(separator: " AND ")
+            .joined(separator: requireAll ? " AND " : " OR ")
+        if !requireAll && required.count > 1 && !excluded.isEmpty { expression = "(" + expression + ")" }
         for clause in excluded {
             if let negative = render(clause, analyzer: analyzer, dropStopwords: false) { expression += " NOT " + negative }
         }
