@@ -211,6 +211,14 @@ private final class TestBlog: Sendable {
         #expect(try blog.search("Buergerinnen").hits.first?.snippet.contains("<mark>Bürger*innen</mark>") == true)
     }
 
+    @Test func vagueQueriesFallBackToAnyWord() throws {
+        let blog = try Self.blog.get()
+        let results = try blog.search("Radfahrer Schnittstellen Gartenzwerge")
+        #expect(results.relaxed)
+        #expect(Set(results.hits.map(\.title)) == ["Straßen und Wege", "Verwaltung digital"])
+        #expect(try blog.search("Radfahrer Straßen").relaxed == false)
+    }
+
     @Test func didYouMeanForATypo() throws {
         let blog = try Self.blog.get()
         let results = try blog.search("Informationsfreihiet")
@@ -223,7 +231,8 @@ private final class TestBlog: Sendable {
     @Test func jsonHasTheDocumentedShape() throws {
         let results = try Self.blog.get().search("Köln", limit: 1)
         let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(results)) as? [String: Any])
-        #expect(Set(object.keys) == ["query", "total", "offset", "limit", "hits", "facets", "suggestion"])
+        // The documented fields, plus `relaxed`.
+        #expect(Set(object.keys) == ["query", "total", "offset", "limit", "hits", "facets", "suggestion", "relaxed"])
         #expect(object["suggestion"] is NSNull)
         let hit = try #require((object["hits"] as? [[String: Any]])?.first)
         #expect(Set(hit.keys) == ["path", "url", "title", "date", "authors", "tags", "score", "snippet"])
