@@ -5,7 +5,8 @@ import PackageDescription
 //   VolltextAnalysis (German analyzer, no SQLite)
 //   VolltextSite (Jekyll site → posts: front matter, Markdown to text)
 //     ← VolltextIndex (SQLite FTS5 index and queries; uses both above)
-//       ← VolltextCLI ← volltext (executable)
+//       ← VolltextServer (Hummingbird: JSON API and search page)
+//         ← VolltextCLI ← volltext (executable)
 let package = Package(
     name: "Volltext",
     platforms: [.macOS(.v14)],
@@ -19,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(name: "VolltextAnalysis"),
@@ -38,10 +43,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "VolltextServer",
+            dependencies: [
+                "VolltextIndex", "VolltextSite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .target(
             name: "VolltextCLI",
             dependencies: [
-                "VolltextAnalysis", "VolltextSite", "VolltextIndex",
+                "VolltextAnalysis", "VolltextSite", "VolltextIndex", "VolltextServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "volltext", dependencies: ["VolltextCLI"]),
@@ -52,6 +69,13 @@ let package = Package(
             name: "VolltextIndexTests",
             dependencies: ["VolltextIndex", "VolltextSite", "VolltextTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Relevance"]  // read by path: judgments, not a bundle resource
+        ),
+        .testTarget(
+            name: "VolltextServerTests",
+            dependencies: [
+                "VolltextServer", "VolltextIndex", "VolltextSite", "VolltextTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(name: "VolltextCLITests", dependencies: ["VolltextCLI", "VolltextTestSupport"]),
     ]

@@ -45,5 +45,11 @@ let package = Package(
             ],
             path: "Sources/IndexBenchmark"
         ),
+        // Latency of a mix of queries with snippets and facets: p50, p99.
+        .executableTarget(
+            name: "search-benchmark",
+            dependencies: [.product(name: "VolltextIndex", package: "Volltext")],
+            path: "Sources/SearchBenchmark"
+        ),
     ]
 )

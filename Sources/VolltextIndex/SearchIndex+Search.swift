@@ -251,3 +251,19 @@ extension SearchIndex {
         return html
     }
 }
+
+extension SearchIndex {
+    /// Every tag with the number of posts that have it, most used first.
+    public func allTags() throws -> [SearchResults.TagCount] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT tag.name, count(*) AS n FROM tag JOIN post_tag ON post_tag.tag_id = tag.id
+                    GROUP BY tag.id ORDER BY n DESC, tag.name
+                    """).map { SearchResults.TagCount(tag: $0["name"], count: $0["n"]) }
+            }
+        } catch {
+            throw IndexError.from(error, path: path)
+        }
+    }
+}

@@ -1,3 +1,3 @@
 import VolltextCLI
 
-Volltext.main()
+await Volltext.runFromCommandLine()

@@ -1,0 +1,49 @@
+import Foundation
+import VolltextIndex
+
+// Usage: search-benchmark INDEX [ROUNDS]
+//
+// Runs a fixed mix of 1–3 word German queries (plus a few phrases, prefixes
+// and tag filters), each ROUNDS times (default 5), single-threaded, with
+// snippets and tag facets as the API returns them, and prints one JSON line:
+// requests, p50/p90/p99/max latency in milliseconds and the mean hit count.
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    print("usage: search-benchmark INDEX [ROUNDS]")
+    exit(64)
+}
+let index = try SearchIndex(path: arguments[1])
+let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
+
+let queries: [SearchRequest] = [
+    "Daten", "Open Data", "Transparenz", "Verwaltung", "Informationsfreiheit", "Haushalt", "Berlin",
+    "Bürgerbeteiligung", "Buergerbeteiligung", "offene Daten Kommunen", "Open-Data-Gesetz", "Lizenzen",
+    "Jugend hackt", "Wikipedia", "Hackathon Berlin", "Verkehr Bahn", "Wahlen", "Bundestag Gesetz",
+    "Stellenausschreibung", "Koeln", "Schule Bildung", "Wissenschaft", "Umwelt Daten", "Korruption",
+    "Parlament Abgeordnete", "Kultur Museen", "Open Knowledge Foundation", "Rohstoffe", "Städte",
+    "Europäische Union", "Verwaltungen", "Informationsfreiheitsgesetz", "Urheberrecht", "Datenschutz",
+    "public procurement", "open government", "EU subsidies", "freie Software", "Geodaten", "Statistik",
+    "\"Open Data Day\"", "\"Recht auf Information\"", "Transparenzgesetz*", "Bürger*", "Haushaltsdat*",
+    "Daten -Berlin", "Transparenz OR Informationsfreiheit", "Veranstaltung", "Newsletter", "Termine",
+].map { SearchRequest(query: $0, limit: 10) } + [
+    SearchRequest(query: "Daten", tags: ["Open Data"], limit: 10),
+    SearchRequest(query: "Transparenz", tags: ["Offene Daten"], limit: 10),
+]
+
+var latencies: [Double] = []
+var hits = 0
+for _ in 0..<rounds {
+    for request in queries {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let results = try index.search(request)
+        latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        hits += results.total
+    }
+}
+latencies.sort()
+let sorted = latencies
+func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+print(String(format: #"{"requests": %d, "p50_ms": %.2f, "p90_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f, "mean_total": %.0f}"#,
+             latencies.count, percentile(0.5), percentile(0.9), percentile(0.99), latencies.last!,
+             Double(hits) / Double(latencies.count)))

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import VolltextIndex
+import VolltextServer
+import VolltextSite
+
+/// `volltext serve`: the site-search HTTP backend and search page.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the JSON search API and a search page.",
+        discussion: """
+            GET /api/search?q=… answers like `volltext search --json`; /api/tags lists tags; \
+            /api/health reports status; / is a search page. With --site the site is indexed \
+            (incrementally) first; with --watch it is re-indexed when posts change. A reindex \
+            by another process (`volltext index`) is seen by the next request. SIGINT or \
+            SIGTERM stops the server gracefully.
+            """
+    )
+
+    @OptionGroup var index: IndexOptions
+
+    @Option(help: ArgumentHelp("Index this Jekyll site before serving.", valueName: "dir"), completion: .directory)
+    var site: String?
+
+    @Flag(help: "With --site: re-index when posts change (polling).")
+    var watch = false
+
+    @Option(help: ArgumentHelp("Seconds between checks for --watch.", valueName: "seconds"))
+    var watchInterval = 2.0
+
+    @Flag(help: "With --site: include drafts.")
+    var drafts = false
+
+    @Flag(help: "With --site: include posts dated in the future.")
+    var future = false
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Option(name: .customLong("cors-origin"), help: ArgumentHelp(
+        "An origin whose pages may call the API, e.g. https://blog.example.org (repeatable).", valueName: "origin"))
+    var corsOrigins: [String] = []
+
+    func validate() throws {
+        if watch && site == nil { throw ValidationError("--watch needs --site DIR") }
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
+        guard watchInterval >= 0.1 else { throw ValidationError("--watch-interval must be at least 0.1 seconds") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "volltext")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        var options = ServerOptions()
+        options.host = host
+        options.port = port
+        options.corsOrigins = corsOrigins
+        options.siteOptions = SiteReader.Options(drafts: drafts, future: future)
+        options.watch = watch
+        options.watchInterval = .milliseconds(Int(watchInterval * 1000))
+        let searchIndex: SearchIndex
+        do {
+            if let site {
+                let root = URL(fileURLWithPath: site)
+                options.site = root
+                searchIndex = try SearchIndex(path: index.path, create: true)
+                let report = try searchIndex.update(from: SiteReader(root: root, options: options.siteOptions))
+                logger.info("indexed", metadata: [
+                    "volltext.site": "\(site)", "volltext.added": "\(report.added)", "volltext.updated": "\(report.updated)",
+                    "volltext.removed": "\(report.removed)", "volltext.unchanged": "\(report.unchanged)",
+                    "volltext.rejected": "\(report.rejected.count)",
+                ])
+                for rejection in report.rejected {
+                    printError(rejection.line.map { "\(rejection.path):\($0): \(rejection.reason)" } ?? "\(rejection.path): \(rejection.reason)")
+                }
+            } else {
+                searchIndex = try SearchIndex(path: index.path)
+            }
+        } catch {
+            throw fail(error)
+        }
+        let app = try buildApplication(index: searchIndex, options: options, logger: logger)
+        logger.info("serving", metadata: ["volltext.url": "http://\(host):\(port)/", "volltext.index": "\(index.path)"])
+        try await app.runService()
+    }
+}

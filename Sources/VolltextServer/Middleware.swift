@@ -1,0 +1,79 @@
+import HTTPTypes
+import Hummingbird
+
+/// Only GET, HEAD and OPTIONS: the API only reads.
+struct ReadOnlyMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        switch request.method {
+        case .get, .head, .options:
+            return try await next(request, context)
+        default:
+            var response = try JSONResponse(["error": "method \(request.method.rawValue) not allowed: use GET"],
+                                            status: .methodNotAllowed)
+            response.headers[.allow] = "GET, HEAD, OPTIONS"
+            return response
+        }
+    }
+}
+
+/// CORS for the configured origins only: a page on another site may call the
+/// API if, and only if, its origin was named with `--cors-origin`.
+struct AllowedOriginsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let origins: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let origin = request.headers[.origin], origins.contains(origin) || origins.contains("*") else {
+            return try await next(request, context)
+        }
+        if request.method == .options {
+            var response = Response(status: .noContent)
+            add(origin, to: &response)
+            response.headers[.accessControlAllowMethods] = "GET, HEAD, OPTIONS"
+            response.headers[.accessControlAllowHeaders] = "Accept, Content-Type"
+            response.headers[.accessControlMaxAge] = "600"
+            return response
+        }
+        var response = try await next(request, context)
+        add(origin, to: &response)
+        return response
+    }
+
+    private func add(_ origin: String, to response: inout Response) {
+        response.headers[.accessControlAllowOrigin] = origins.contains("*") ? "*" : origin
+        response.headers[.vary] = "Origin"
+    }
+}
+
+/// Headers that keep the search page from being framed or running foreign script.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.referrerPolicy] = "no-referrer"
+        if response.headers[.contentType]?.hasPrefix("text/html") == true {
+            response.headers[.contentSecurityPolicy] =
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+                + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            response.headers[.xFrameOptions] = "DENY"
+        }
+        return response
+    }
+}
+
+extension Router {
+    /// A GET route that also answers HEAD, with the same headers and no body.
+    func getAndHead(_ path: RouterPath, use handler: @escaping @Sendable (Request, Context) async throws -> Response) {
+        get(path, use: handler)
+        head(path) { request, context in
+            var response = try await handler(request, context)
+            response.body = .init()
+            return response
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let referrerPolicy = Self("Referrer-Policy")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+}

@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import VolltextIndex
+
+/// The JSON API: thin handlers over ``SearchIndex``.
+///
+/// - `GET /api/search?q=…&tag=…&any_tag=1&author=…&since=…&until=…&sort=…&limit=…&offset=…`:
+///   the same JSON as `volltext search --json`
+/// - `GET /api/tags`: every tag with its post count
+/// - `GET /api/health`: status, post count, last index time
+///
+/// Bad parameters get 400 with `{"error": "…"}`; nothing here answers 500
+/// or shows SQL: ``APIError/response(for:)`` maps every error once.
+struct SearchController: Sendable {
+    let index: SearchIndex
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.getAndHead("/api/search") { request, _ in
+            APIError.respond { try self.search(request.uri.queryParameters) }
+        }
+        router.getAndHead("/api/tags") { _, _ in
+            APIError.respond { try JSONResponse(["tags": self.index.allTags()]) }
+        }
+        router.getAndHead("/api/health") { _, _ in
+            APIError.respond {
+                let statistics = try self.index.statistics()
+                return try JSONResponse(Health(status: "ok", posts: statistics.posts, lastIndexed: statistics.lastIndexed))
+            }
+        }
+    }
+
+    struct Health: Encodable {
+        var status: String
+        var posts: Int
+        var lastIndexed: String?
+
+        enum CodingKeys: String, CodingKey {
+            case status, posts
+            case lastIndexed = "last_indexed"
+        }
+    }
+
+    private func search(_ parameters: Parameters) throws -> Response {
+        let query = parameters.get("q") ?? ""
+        guard query.count <= SearchQuery.maxLength else { throw QueryError.tooLong(limit: SearchQuery.maxLength) }
+        let request = SearchRequest(
+            query: query,
+            tags: parameters.getAll("tag").filter { !$0.isEmpty },
+            anyTag: try Self.flag(parameters, "any_tag"),
+            author: parameters.get("author").flatMap { $0.isEmpty ? nil : $0 },
+            since: parameters.get("since").flatMap { $0.isEmpty ? nil : $0 },
+            until: parameters.get("until").flatMap { $0.isEmpty ? nil : $0 },
+            sort: try Self.sort(parameters),
+            limit: try Self.integer(parameters, "limit", default: 10),
+            offset: try Self.integer(parameters, "offset", default: 0))
+        return try JSONResponse(index.search(request))
+    }
+
+    private static func integer(_ parameters: Parameters, _ name: String, default value: Int) throws -> Int {
+        guard let text = parameters.get(name), !text.isEmpty else { return value }
+        guard let number = Int(text) else {
+            throw QueryError.invalidParameter(name: name, value: String(text.prefix(40)), expected: "a whole number")
+        }
+        return number
+    }
+
+    private static func flag(_ parameters: Parameters, _ name: String) throws -> Bool {
+        switch parameters.get(name)?.lowercased() {
+        case nil, "", "0", "false", "no": return false
+        case "1", "true", "yes": return true
+        case let value?: throw QueryError.invalidParameter(name: name, value: String(value.prefix(40)), expected: "1 or 0")
+        }
+    }
+
+    private static func sort(_ parameters: Parameters) throws -> SearchRequest.Sort {
+        guard let text = parameters.get("sort"), !text.isEmpty else { return .relevance }
+        guard let sort = SearchRequest.Sort(rawValue: text) else {
+            throw QueryError.invalidParameter(name: "sort", value: String(text.prefix(40)), expected: "relevance or date")
+        }
+        return sort
+    }
+}
+
+/// A JSON response with the encoding the CLI uses.
+func JSONResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json; charset=utf-8"
+    headers[.cacheControl] = "no-store"
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+}
+
+/// The one place where errors become HTTP responses.
+enum APIError {
+    static func respond(_ body: () throws -> Response) -> Response {
+        do {
+            return try body()
+        } catch {
+            return response(for: error)
+        }
+    }
+
+    /// 400 for the user's mistakes, 503 when the index cannot be read; the
+    /// message is the error's own one-line description, never SQL.
+    static func response(for error: any Error) -> Response {
+        let (status, message): (HTTPResponse.Status, String) = switch error {
+        case let error as QueryError: (.badRequest, error.localizedDescription)
+        case let error as IndexError: (.serviceUnavailable, error.localizedDescription)
+        default: (.serviceUnavailable, "the search is unavailable right now")
+        }
+        return (try? JSONResponse(["error": message], status: status))
+            ?? Response(status: status, body: .init(byteBuffer: ByteBuffer(string: "{\"error\": \"unavailable\"}")))
+    }
+}
