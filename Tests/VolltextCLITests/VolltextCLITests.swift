@@ -2,15 +2,17 @@ import Foundation
 import Testing
 import VolltextTestSupport
 
-/// Runs the built `volltext` binary, which `swift test` builds beside the tests.
+/// The built `volltext` binary, which `swift test` builds beside the tests.
+func volltextBinary() -> URL {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("volltext")
+    if FileManager.default.fileExists(atPath: beside.path) { return beside }
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/volltext").standardized
+}
+
+/// Runs the `volltext` binary.
 private func volltext(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) throws -> (status: Int32, output: Data, error: String) {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0])
-        .deletingLastPathComponent().appendingPathComponent("volltext")
     let process = Process()
-    process.executableURL = FileManager.default.fileExists(atPath: binary.path)
-        ? binary
-        : URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../.build/debug/volltext").standardized
+    process.executableURL = volltextBinary()
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
