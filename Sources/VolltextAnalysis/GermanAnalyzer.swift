@@ -40,8 +40,10 @@ public final class GermanAnalyzer {
     /// exclusive access to it rather than one runtime check per character.
     private var state: ScanState
 
-    public init(stopwords: Stopwords = .standard) {
-        state = ScanState(stopwords: stopwords)
+    /// `forQueries`: a small term cache, cheap to create for each short query
+    /// text; documents want the large one.
+    public init(stopwords: Stopwords = .standard, forQueries: Bool = false) {
+        state = ScanState(stopwords: stopwords, cacheSlots: forQueries ? TermCache.querySlots : TermCache.documentSlots)
     }
 
     /// Marks a prefix form (`^` + folded word), which no word can contain.
@@ -64,6 +66,13 @@ public final class GermanAnalyzer {
         _ body: (AnalyzedTerm) throws -> Void
     ) rethrows {
         try state.analyze(utf8: text, form: form, prefixForms: prefixForms, body)
+    }
+
+    /// The byte range of every word position in `text`, as ``analyze(utf8:form:prefixForms:_:)``
+    /// numbers them, but without stemming: all that highlighting needs, at a
+    /// fraction of the cost.
+    public func wordRanges(utf8 text: UnsafeBufferPointer<UInt8>, _ body: (_ start: Int, _ end: Int) throws -> Void) rethrows {
+        try state.wordRanges(utf8: text, body)
     }
 
     /// The terms of `text`, copied out.
@@ -93,7 +102,7 @@ private struct ScanState: ~Copyable {
     let stopwords: Stopwords
     let stemmer = SnowballGermanStemmer()
     let latin = CharacterFolding.latin
-    let cache = TermCache()
+    let cache: TermCache
     /// Normalised scalars of the current word, its compound parts back to back.
     var scalars = ScalarBuffer()
     var parts: [Part] = []
@@ -109,8 +118,9 @@ private struct ScanState: ~Copyable {
         var isTooLong = false
     }
 
-    init(stopwords: Stopwords) {
+    init(stopwords: Stopwords, cacheSlots: Int) {
         self.stopwords = stopwords
+        cache = TermCache(slotCount: cacheSlots)
         parts.reserveCapacity(16)
     }
 
@@ -132,6 +142,21 @@ private struct ScanState: ~Copyable {
         }
     }
 
+    /// The byte range of each position, in order: the same words as `analyze`
+    /// finds, without stemming them.
+    mutating func wordRanges(utf8 text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) throws -> Void) rethrows {
+        let reader = UTF8Reader(text)
+        var offset = 0
+        while offset < text.count {
+            let (scalar, length) = reader.scalar(at: offset)
+            if CharacterFolding.classify(scalar, latin: latin) == .word {
+                offset = scanWord(from: offset, reader: reader)
+                for part in parts where !part.isTooLong { try body(part.start, part.end) }
+            } else {
+                offset += length
+            }
+        }
+    }
 
     // MARK: - Scanning
 

@@ -7,7 +7,9 @@
 struct TermCache: ~Copyable {
     static let maxWordLength = 24   // scalars
     static let maxTermLength = 48   // UTF-8 bytes, each of stem and prefix form
-    private static let slotCount = 2048
+    /// Enough for the common words of a corpus; a query needs only a few.
+    static let documentSlots = 2048
+    static let querySlots = 16
 
     /// One slot: the word's folded scalars, its stem and prefix form as UTF-8
     /// (back to back in `term`), and whether it is a stopword.
@@ -31,26 +33,30 @@ struct TermCache: ~Copyable {
     }
 
     private let slots: UnsafeMutablePointer<Slot>
+    private let mask: Int
 
-    init() {
-        slots = .allocate(capacity: Self.slotCount)
-        slots.initialize(repeating: Slot(), count: Self.slotCount)
+    /// `slotCount` must be a power of two.
+    init(slotCount: Int = TermCache.documentSlots) {
+        precondition(slotCount > 0 && slotCount & (slotCount - 1) == 0, "slot count must be a power of two")
+        mask = slotCount - 1
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: Slot(), count: slotCount)
     }
 
     deinit { slots.deallocate() }
 
     @inline(__always)
-    private static func slotIndex(of word: UnsafeBufferPointer<UInt32>) -> Int {
+    private func slotIndex(of word: UnsafeBufferPointer<UInt32>) -> Int {
         var hash: UInt32 = 2_166_136_261  // FNV-1a
         for scalar in word { hash = (hash ^ scalar) &* 16_777_619 }
-        return Int(hash ^ (hash >> 15)) & (slotCount - 1)
+        return Int(hash ^ (hash >> 15)) & mask
     }
 
     /// The cached terms of `word`, if present.
     @inline(__always)
     func lookUp(_ word: UnsafeBufferPointer<UInt32>) -> Entry? {
         guard word.count <= Self.maxWordLength else { return nil }
-        let slot = slots + Self.slotIndex(of: word)
+        let slot = slots + slotIndex(of: word)
         guard Int(slot.pointee.wordLength) == word.count else { return nil }
         let matches = withUnsafeMutableBytes(of: &slot.pointee.word) { raw in
             let cached = raw.bindMemory(to: UInt32.self)
@@ -75,7 +81,7 @@ struct TermCache: ~Copyable {
                 prefixForm: UnsafeBufferPointer<UInt8>, isStopword: Bool) {
         guard word.count <= Self.maxWordLength, term.count <= Self.maxTermLength,
               prefixForm.count <= Self.maxTermLength else { return }
-        let slot = slots + Self.slotIndex(of: word)
+        let slot = slots + slotIndex(of: word)
         slot.pointee.wordLength = UInt8(word.count)
         slot.pointee.termLength = UInt8(term.count)
         slot.pointee.prefixLength = UInt8(prefixForm.count)

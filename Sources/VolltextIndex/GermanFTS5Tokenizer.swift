@@ -87,6 +87,14 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
                     return SQLITE_OK
                 }
                 try tokenizePrefixQuery(text) { try emit($0, colocated: $1, start: $2, end: $3) }
+            } else if tokenization.contains(.aux) {
+                // snippet() and highlight() take matches from the index and only need
+                // each position's byte range here: no stems, no colocated tokens.
+                let placeholder: StaticString = "_"
+                let bytes = UnsafeBufferPointer(start: placeholder.utf8Start, count: placeholder.utf8CodeUnitCount)
+                try analyzer.wordRanges(utf8: text) { start, end in
+                    try emit(bytes, colocated: false, start: start, end: end)
+                }
             } else {
                 try analyzer.analyze(utf8: text, prefixForms: true) { term in
                     try emit(term.bytes, colocated: term.isColocated, start: term.start, end: term.end)

@@ -137,7 +137,7 @@ extension SearchIndex {
         // A blank query with tag filters lists the tags' posts, newest first.
         let isBlank = request.query.allSatisfy(\.isWhitespace)
         let query = isBlank && !request.tags.isEmpty ? nil : try SearchQuery(parsing: request.query)
-        let analyzer = GermanAnalyzer()
+        let analyzer = GermanAnalyzer(forQueries: true)
         let match = query?.matchExpression(analyzer: analyzer)
         let tagKeys = (request.tags + (query?.tags ?? [])).map { Self.foldedKey($0, analyzer: analyzer) }.filter { !$0.isEmpty }
         guard match != nil || !tagKeys.isEmpty else { throw QueryError.empty }
@@ -203,14 +203,19 @@ extension SearchIndex {
         let snippetJoin = match == nil ? " JOIN post_text ON post_text.rowid = post.id" : ""
 
         try pool.read { db in
-                let rows = try Row.fetchAll(db, sql: """
+                // The page is chosen first, without snippets: snippet() tokenizes the
+                // whole body, and SQLite would compute it for every match before sorting.
+                // Then MATCH runs again on the page's rows alone, for their snippets.
+                let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT post.path, post.url, post.title, post.date, post.authors, post.tags,
                            \(score) AS score, \(snippet) AS snippet
                     FROM \(from)\(snippetJoin)
-                    WHERE \(filter)
+                    WHERE \(filter) AND post.id IN (
+                        SELECT post.id FROM (
+                            SELECT post.id, post.sort_date, \(score) AS score FROM \(from)
+                            WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?) AS post)
                     ORDER BY \(order)
-                    LIMIT ? OFFSET ?
-                    """, arguments: StatementArguments(arguments + [request.limit, request.offset]))
+                    """), arguments: StatementArguments(arguments + arguments + [request.limit, request.offset]))
                 results.hits = try rows.map { row in
                     SearchResults.Hit(
                         path: row["path"], url: row["url"], title: row["title"], date: row["date"],
@@ -219,36 +224,37 @@ extension SearchIndex {
                         score: ((row["score"] as Double) * 1000).rounded() / 1000,
                         snippet: Self.markedHTML(row["snippet"] ?? ""))
                 }
-                results.total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(from) WHERE \(filter)",
+                results.total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(from) WHERE \(filter)"),
                                                  arguments: StatementArguments(arguments)) ?? 0
-                results.facets.tags = try Row.fetchAll(db, sql: """
+                results.facets.tags = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT tag.name, count(*) AS n
                     FROM \(from) JOIN post_tag ON post_tag.post_id = post.id JOIN tag ON tag.id = post_tag.tag_id
                     WHERE \(filter)
                     GROUP BY tag.id ORDER BY n DESC, tag.name LIMIT \(Self.facetLimit)
-                    """, arguments: StatementArguments(arguments)).map { SearchResults.TagCount(tag: $0["name"], count: $0["n"]) }
+                    """), arguments: StatementArguments(arguments)).map { SearchResults.TagCount(tag: $0["name"], count: $0["n"]) }
         }
         return results
     }
 
     /// Snippet text from FTS5, with U+E000/U+E001 around matches, as safe HTML.
     static func markedHTML(_ text: String) -> String {
-        var html = ""
+        var html: [UInt8] = []
         html.reserveCapacity(text.utf8.count + 32)
-        for character in text {
-            switch character {
-            case "\u{E000}": html += "<mark>"
-            case "\u{E001}": html += "</mark>"
-            case "&": html += "&amp;"
-            case "<": html += "&lt;"
-            case ">": html += "&gt;"
-            case "\"": html += "&quot;"
-            case "'": html += "&#39;"
-            case "\n", "\r", "\t": html += " "
-            default: html.append(character)
+        var scalars = text.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            switch scalar {
+            case "\u{E000}": html += "<mark>".utf8
+            case "\u{E001}": html += "</mark>".utf8
+            case "&": html += "&amp;".utf8
+            case "<": html += "&lt;".utf8
+            case ">": html += "&gt;".utf8
+            case "\"": html += "&quot;".utf8
+            case "'": html += "&#39;".utf8
+            case "\n", "\r", "\t": html.append(0x20)
+            default: UTF8.encode(scalar) { html.append($0) }
             }
         }
-        return html
+        return String(decoding: html, as: UTF8.self)
     }
 }
 

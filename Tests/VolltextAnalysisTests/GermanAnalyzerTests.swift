@@ -265,3 +265,22 @@ struct TermCacheRules {
         }
     }
 }
+
+@Suite("Word ranges for highlighting")
+struct WordRangeRules {
+    /// snippet() and highlight() count positions with `wordRanges`; they must be
+    /// exactly the positions `analyze` gave the index, or marks would shift.
+    @Test func wordRangesMatchAnalyzedPositions() throws {
+        try #require(SharedData.isUsable, Comment(rawValue: SharedData.skipMessage))
+        let texts = try RealPosts.all() + [Array("Die Open-Data-Portale der Bürger*innen, Mu\u{308}ller und \(String(repeating: "x", count: 200)) G20".utf8)]
+        let analyzer = GermanAnalyzer()
+        for text in texts {
+            var analyzed: [Range<Int>] = [], ranges: [Range<Int>] = []
+            text.withUnsafeBufferPointer { bytes in
+                analyzer.analyze(utf8: bytes) { term in if !term.isColocated { analyzed.append(term.start..<term.end) } }
+                analyzer.wordRanges(utf8: bytes) { ranges.append($0..<$1) }
+            }
+            #expect(analyzed == ranges)
+        }
+    }
+}
