@@ -79,6 +79,16 @@ enum CharacterFolding {
         value >= 0x300 && (Unicode.Scalar(value)?.properties.canonicalCombiningClass ?? .notReordered) != .notReordered
     }
 
+    /// How many scalars `appendFolded` would append for a word scalar.
+    @inline(__always)
+    static func foldedLength(_ value: UInt32, latin: UnsafePointer<(UInt32, UInt32)> = latin) -> Int {
+        if value < 0x250 { return latin[Int(value)].1 != 0 ? 2 : 1 }
+        guard let scalar = Unicode.Scalar(value), scalar.properties.changesWhenLowercased else { return 1 }
+        return scalar.properties.lowercaseMapping.unicodeScalars.reduce(0) { count, lower in
+            count + (lower.value < 0x250 && latin[Int(lower.value)].0 != 0 ? foldedLength(lower.value, latin: latin) : 1)
+        }
+    }
+
     /// Appends the lower-cased, folded form of a word scalar to `output`.
     @inline(__always)
     static func appendFolded(_ value: UInt32, to output: inout ScalarBuffer, latin: UnsafePointer<(UInt32, UInt32)> = latin) {

@@ -116,7 +116,13 @@ private struct ScanState: ~Copyable {
         var hasDigit = false
         var needsNFC = false
         var isTooLong = false
+        /// Folded scalars so far, counted even when they are not collected.
+        var length = 0
     }
+
+    /// Whether scanning collects the folded scalars (for terms) or only
+    /// counts them (for word ranges, where only the boundaries matter).
+    var collects = true
 
     init(stopwords: Stopwords, cacheSlots: Int) {
         self.stopwords = stopwords
@@ -145,6 +151,8 @@ private struct ScanState: ~Copyable {
     /// The byte range of each position, in order: the same words as `analyze`
     /// finds, without stemming them.
     mutating func wordRanges(utf8 text: UnsafeBufferPointer<UInt8>, _ body: (Int, Int) throws -> Void) rethrows {
+        collects = false
+        defer { collects = true }
         let reader = UTF8Reader(text)
         var offset = 0
         while offset < text.count {
@@ -216,12 +224,17 @@ private struct ScanState: ~Copyable {
     @inline(__always)
     private mutating func appendToPart(_ scalar: UInt32, _ part: inout Part, folding: Bool = true) {
         guard !part.isTooLong else { return }
-        if folding { CharacterFolding.appendFolded(scalar, to: &scalars, latin: latin) } else { scalars.append(scalar) }
-        if scalars.count - part.scalarStart > GermanAnalyzer.maxWordLength { part.isTooLong = true }
+        if collects {
+            if folding { CharacterFolding.appendFolded(scalar, to: &scalars, latin: latin) } else { scalars.append(scalar) }
+            part.length = scalars.count - part.scalarStart
+        } else {
+            part.length += folding ? CharacterFolding.foldedLength(scalar, latin: latin) : 1
+        }
+        if part.length > GermanAnalyzer.maxWordLength { part.isTooLong = true }
     }
 
     private mutating func finish(_ part: inout Part, reader: UTF8Reader) {
-        if part.needsNFC && !part.isTooLong { renormalizeNFC(&part, reader: reader) }
+        if collects && part.needsNFC && !part.isTooLong { renormalizeNFC(&part, reader: reader) }
         part.scalarEnd = scalars.count
         parts.append(part)
     }

@@ -34,6 +34,20 @@ case "analyze":
     }
     print(String(format: "analyzer: %.1f MB/s (median of %d rounds over %d posts, %.2f MB, %d terms per round)",
                  median(rates), rounds, posts.count, Double(bytes) / 1e6, terms / rounds))
+case "ranges":
+    let posts = BenchmarkData.postTexts()
+    let bytes = posts.reduce(0) { $0 + $1.count }
+    let analyzer = GermanAnalyzer()
+    var words = 0
+    let rates = (0..<rounds).map { _ in
+        let time = seconds {
+            for post in posts {
+                post.withUnsafeBufferPointer { analyzer.wordRanges(utf8: $0) { _, _ in words += 1 } }
+            }
+        }
+        return Double(bytes) / 1e6 / time
+    }
+    print(String(format: "word ranges: %.1f MB/s (median of %d rounds, %d words per round)", median(rates), rounds, words / rounds))
 case "stem":
     // Like the C library, start from UTF-8 and end with the stem in UTF-8, so
     // decoding and encoding count on both sides.
