@@ -105,7 +105,7 @@ private struct ScanState: ~Copyable {
     let cache: TermCache
     /// Normalised scalars of the current word, its compound parts back to back.
     var scalars = ScalarBuffer()
-    var parts: [Part] = []
+    var parts = ScratchBuffer<Part>(capacity: 16)
     /// UTF-8 of the term being handed out.
     var termBytes = ScratchBuffer<UInt8>(capacity: 1024)
 
@@ -127,7 +127,6 @@ private struct ScanState: ~Copyable {
     init(stopwords: Stopwords, cacheSlots: Int) {
         self.stopwords = stopwords
         cache = TermCache(slotCount: cacheSlots)
-        parts.reserveCapacity(16)
     }
 
     mutating func analyze(
@@ -159,7 +158,7 @@ private struct ScanState: ~Copyable {
             let (scalar, length) = reader.scalar(at: offset)
             if CharacterFolding.classify(scalar, latin: latin) == .word {
                 offset = scanWord(from: offset, reader: reader)
-                for part in parts where !part.isTooLong { try body(part.start, part.end) }
+                for part in parts.elements where !part.isTooLong { try body(part.start, part.end) }
             } else {
                 offset += length
             }
@@ -172,7 +171,7 @@ private struct ScanState: ~Copyable {
     /// character, filling `scalars` and `parts`; returns the offset after it.
     private mutating func scanWord(from start: Int, reader: UTF8Reader) -> Int {
         scalars.removeAll()
-        parts.removeAll(keepingCapacity: true)
+        parts.removeAll()
         var part = Part(start: start, end: start, scalarStart: 0)
         var lastWasDigit = false
         var offset = start
@@ -180,16 +179,16 @@ private struct ScanState: ~Copyable {
             let (scalar, length) = reader.scalar(at: offset)
             switch CharacterFolding.classify(scalar, latin: latin) {
             case .word:
-                let isDigit = scalar &- 0x30 < 10
-                part.hasDigit = part.hasDigit || isDigit
                 if scalar < 0x80 {
-                    // ASCII letters lower-case by setting one bit; digits stay.
-                    appendToPart(isDigit ? scalar : scalar | 0x20, &part, folding: false)
-                } else {
-                    if scalar >= 0x300, CharacterFolding.mayCompose(scalar) { part.needsNFC = true }
-                    appendToPart(scalar, &part)
+                    // A run of ASCII letters and digits, most of any German text, in one tight loop.
+                    offset = scanASCIIRun(from: offset, reader: reader, part: &part, lastWasDigit: &lastWasDigit)
+                    part.end = offset
+                    continue scanning
                 }
-                lastWasDigit = isDigit
+                // Other letters and digits (ä, ß, é, Cyrillic, Arabic digits…), one at a time.
+                if scalar >= 0x300, CharacterFolding.mayCompose(scalar) { part.needsNFC = true }
+                appendToPart(scalar, &part)
+                lastWasDigit = false  // only ASCII digits join "1.000"
                 offset += length
                 part.end = offset
             case .ignorable:
@@ -218,6 +217,32 @@ private struct ScanState: ~Copyable {
         }
         finish(&part, reader: reader)
         return part.end
+    }
+
+    /// Consumes ASCII letters and digits from `start` (which is one): letters
+    /// lower-cased by setting one bit, digits kept. Returns the offset after them.
+    @inline(__always)
+    private mutating func scanASCIIRun(from start: Int, reader: UTF8Reader, part: inout Part, lastWasDigit: inout Bool) -> Int {
+        let bytes = reader.bytes
+        var offset = start
+        var hasDigit = part.hasDigit
+        var isDigit = false
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            isDigit = byte &- 0x30 < 10
+            guard isDigit || (byte | 0x20) &- 0x61 < 26 else { break }
+            hasDigit = hasDigit || isDigit
+            if !part.isTooLong {
+                if collects { scalars.append(UInt32(isDigit ? byte : byte | 0x20)) }
+                part.length += 1
+                if part.length > GermanAnalyzer.maxWordLength { part.isTooLong = true }
+            }
+            offset += 1
+        }
+        part.hasDigit = hasDigit
+        // The last character consumed decides whether "." or "," may continue a number.
+        lastWasDigit = bytes[offset - 1] &- 0x30 < 10
+        return offset
     }
 
     /// Appends a word scalar folded, or a kept joiner (`'`, `.`, `,`) as it is.
@@ -286,8 +311,8 @@ private struct ScanState: ~Copyable {
         _ body: (AnalyzedTerm) throws -> Void
     ) rethrows {
         let isCompound = parts.count > 1
-        for index in parts.indices {
-            let part = parts[index]
+        for index in 0..<parts.count {
+            let part = parts.base[index]
             guard !part.isTooLong else { continue }
             let partScalars = UnsafeBufferPointer(start: scalars.base + part.scalarStart, count: part.scalarEnd - part.scalarStart)
             let entry: TermCache.Entry
@@ -312,7 +337,7 @@ private struct ScanState: ~Copyable {
                                       kind: .prefixForm, isStopword: entry.isStopword))
             }
             if index == 0, isCompound, let whole = wholeCompound(form: form) {
-                try body(AnalyzedTerm(bytes: whole, start: part.start, end: parts[parts.count - 1].end,
+                try body(AnalyzedTerm(bytes: whole, start: part.start, end: parts.base[parts.count - 1].end,
                                       position: position, kind: .compound, isStopword: false))
             }
             position += 1
@@ -340,8 +365,8 @@ private struct ScanState: ~Copyable {
 
     /// The compound's parts joined (`opendataportal`), if none was too long.
     private mutating func wholeCompound(form: GermanAnalyzer.TermForm) -> UnsafeBufferPointer<UInt8>? {
-        guard scalars.count <= GermanAnalyzer.maxWordLength, !parts.contains(where: \.isTooLong) else { return nil }
-        let hasDigit = parts.contains(where: \.hasDigit)
+        guard scalars.count <= GermanAnalyzer.maxWordLength, !parts.elements.contains(where: \.isTooLong) else { return nil }
+        let hasDigit = parts.elements.contains(where: \.hasDigit)
         return makeTerm(UnsafeBufferPointer(start: scalars.base, count: scalars.count), form: form, hasDigit: hasDigit)
     }
 
