@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port = 8080
 
+    @Flag(help: "Do not keep recent results (they are kept until the index changes).")
+    var noResultCache = false
+
     @Option(name: .customLong("cors-origin"), help: ArgumentHelp(
         "An origin whose pages may call the API, e.g. https://blog.example.org (repeatable).", valueName: "origin"))
     var corsOrigins: [String] = []
@@ -68,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let site {
                 let root = URL(fileURLWithPath: site)
                 options.site = root
-                searchIndex = try SearchIndex(path: index.path, create: true)
+                searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: !noResultCache)
                 let report = try searchIndex.update(from: SiteReader(root: root, options: options.siteOptions))
                 logger.info("indexed", metadata: [
                     "volltext.site": "\(site)", "volltext.added": "\(report.added)", "volltext.updated": "\(report.updated)",
@@ -79,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
                     printError(rejection.line.map { "\(rejection.path):\($0): \(rejection.reason)" } ?? "\(rejection.path): \(rejection.reason)")
                 }
             } else {
-                searchIndex = try SearchIndex(path: index.path)
+                searchIndex = try SearchIndex(path: index.path, cachesResults: !noResultCache)
             }
         } catch {
             throw fail(error)

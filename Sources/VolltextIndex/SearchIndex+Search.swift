@@ -134,6 +134,25 @@ extension SearchIndex {
     /// ``QueryError``; nothing the user types can cause an SQL or FTS5 error.
     public func search(_ request: SearchRequest, weights: FieldWeights = FieldWeights()) throws -> SearchResults {
         let request = try request.validated()
+        guard let resultCache, weights == FieldWeights() else {
+            return try search(validated: request, weights: weights)
+        }
+        let generation: String
+        do {
+            generation = try pool.read { db in
+                try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM index_info WHERE key = 'generation'")) ?? ""
+            }
+        } catch {
+            throw IndexError.from(error, path: path)
+        }
+        let key = ResultCache.Key(request)
+        if let cached = resultCache.results(for: key, generation: generation) { return cached }
+        let results = try search(validated: request, weights: weights)
+        resultCache.store(results, for: key, generation: generation)
+        return results
+    }
+
+    private func search(validated request: SearchRequest, weights: FieldWeights) throws -> SearchResults {
         // A blank query with tag filters lists the tags' posts, newest first.
         let isBlank = request.query.allSatisfy(\.isWhitespace)
         let query = isBlank && !request.tags.isEmpty ? nil : try SearchQuery(parsing: request.query)

@@ -108,8 +108,11 @@ extension SearchIndex {
                     report.removed += 1
                 }
                 try db.execute(sql: "DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM post_tag)")
-                try db.execute(sql: "INSERT OR REPLACE INTO index_info(key, value) VALUES ('settings', ?), ('last_indexed', ?), ('site', ?)",
-                               arguments: [settings, ISO8601DateFormatter().string(from: Date()), site.root.path])
+                // `generation` changes with every run, even within a second: cached results key on it.
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO index_info(key, value)
+                    VALUES ('settings', ?), ('last_indexed', ?), ('site', ?), ('generation', ?)
+                    """, arguments: [settings, ISO8601DateFormatter().string(from: Date()), site.root.path, UUID().uuidString])
             }
         } catch {
             throw IndexError.from(error, path: path)

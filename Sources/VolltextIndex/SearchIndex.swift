@@ -56,6 +56,8 @@ public final class SearchIndex: Sendable {
 
     public let path: String
     let pool: DatabasePool
+    /// Nil when results are not cached (`volltext serve --no-result-cache`).
+    let resultCache: ResultCache?
 
     /// Which FTS5 tokenizer a new index uses.
     public enum Tokenizer: String, Sendable {
@@ -71,8 +73,12 @@ public final class SearchIndex: Sendable {
     ///
     /// Fails with a clear ``IndexError`` if the file is some other database,
     /// damaged, read-only or missing (without `create`).
-    public init(path: String, create: Bool = false, tokenizer: Tokenizer = .german) throws(IndexError) {
+    /// `cachesResults`: keep recent search results until the index changes;
+    /// what a server wants, as popular queries repeat.
+    public init(path: String, create: Bool = false, tokenizer: Tokenizer = .german,
+                cachesResults: Bool = false) throws(IndexError) {
         self.path = path
+        resultCache = cachesResults ? ResultCache() : nil
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw .noIndex(path: path) }
         if exists, let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {

@@ -131,6 +131,19 @@ private func paths(_ index: SearchIndex) throws -> [String] {
         #expect((report.removed, report.unchanged) == (2, 2))
     }
 
+    @Test func cachedResultsEndWithTheNextIndexRun() throws {
+        let site = try site(posts: 2)
+        try index(site)
+        let searchIndex = try SearchIndex(path: site.indexPath, cachesResults: true)
+        #expect(try searchIndex.search(SearchRequest(query: "Quittengelee")).total == 0)
+        try site.write("_posts/2020-01-05-neu.md", TemporarySite.post(body: "Quittengelee"))
+        try index(site)  // another SearchIndex, as `volltext index` in another process
+        #expect(try searchIndex.search(SearchRequest(query: "Quittengelee")).total == 1)
+        try site.remove("_posts/2020-01-05-neu.md")
+        try index(site)
+        #expect(try searchIndex.search(SearchRequest(query: "Quittengelee")).total == 0)
+    }
+
     @Test func rebuildReindexesEverything() throws {
         let site = try site(posts: 3)
         try index(site)
