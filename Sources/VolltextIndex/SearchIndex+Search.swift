@@ -124,6 +124,9 @@ public struct FieldWeights: Sendable, Equatable {
     public init() {}
 
     var sql: String { "bm25(post_text, \(title), \(tags), \(description), \(body), \(code))" }
+
+    /// The same, as FTS5's `rank MATCH` takes it: ranking inside FTS5 skips the joins.
+    var rankFunction: String { "bm25(\(title), \(tags), \(description), \(body), \(code))" }
 }
 
 extension SearchIndex {
@@ -221,6 +224,14 @@ extension SearchIndex {
             : "snippet(post_text, 3, char(57344), char(57345), '…', 24)"
         let snippetJoin = match == nil ? " JOIN post_text ON post_text.rowid = post.id" : ""
 
+        // Words alone, ranked by relevance: FTS5 can rank, count and list matches
+        // on its own, without looking up every matching post's row.
+        let wordsOnly = match != nil && conditions.count == 1 && request.sort == .relevance
+        let pageIDs = wordsOnly
+            ? "SELECT rowid FROM post_text WHERE post_text MATCH ? AND rank MATCH '\(weights.rankFunction)' ORDER BY rank LIMIT ? OFFSET ?"
+            : "SELECT post.id FROM (SELECT post.id, post.sort_date, \(score) AS score FROM \(from) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?) AS post"
+        let matchingIDs = wordsOnly ? "SELECT rowid FROM post_text WHERE post_text MATCH ?" : "SELECT post.id FROM \(from) WHERE \(filter)"
+
         try pool.read { db in
                 // The page is chosen first, without snippets: snippet() tokenizes the
                 // whole body, and SQLite would compute it for every match before sorting.
@@ -229,10 +240,7 @@ extension SearchIndex {
                     SELECT post.path, post.url, post.title, post.date, post.authors, post.tags,
                            \(score) AS score, \(snippet) AS snippet
                     FROM \(from)\(snippetJoin)
-                    WHERE \(filter) AND post.id IN (
-                        SELECT post.id FROM (
-                            SELECT post.id, post.sort_date, \(score) AS score FROM \(from)
-                            WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?) AS post)
+                    WHERE \(filter) AND post.id IN (\(pageIDs))
                     ORDER BY \(order)
                     """), arguments: StatementArguments(arguments + arguments + [request.limit, request.offset]))
                 results.hits = try rows.map { row in
@@ -243,12 +251,12 @@ extension SearchIndex {
                         score: ((row["score"] as Double) * 1000).rounded() / 1000,
                         snippet: Self.markedHTML(row["snippet"] ?? ""))
                 }
-                results.total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(from) WHERE \(filter)"),
+                results.total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM (\(matchingIDs))"),
                                                  arguments: StatementArguments(arguments)) ?? 0
                 results.facets.tags = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT tag.name, count(*) AS n
-                    FROM \(from) JOIN post_tag ON post_tag.post_id = post.id JOIN tag ON tag.id = post_tag.tag_id
-                    WHERE \(filter)
+                    FROM post_tag JOIN tag ON tag.id = post_tag.tag_id
+                    WHERE post_tag.post_id IN (\(matchingIDs))
                     GROUP BY tag.id ORDER BY n DESC, tag.name LIMIT \(Self.facetLimit)
                     """), arguments: StatementArguments(arguments)).map { SearchResults.TagCount(tag: $0["name"], count: $0["n"]) }
         }
