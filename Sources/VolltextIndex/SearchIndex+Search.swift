@@ -251,14 +251,12 @@ extension SearchIndex {
                         score: ((row["score"] as Double) * 1000).rounded() / 1000,
                         snippet: Self.markedHTML(row["snippet"] ?? ""))
                 }
-                results.total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM (\(matchingIDs))"),
-                                                 arguments: StatementArguments(arguments)) ?? 0
-                results.facets.tags = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT tag.name, count(*) AS n
-                    FROM post_tag JOIN tag ON tag.id = post_tag.tag_id
-                    WHERE post_tag.post_id IN (\(matchingIDs))
-                    GROUP BY tag.id ORDER BY n DESC, tag.name LIMIT \(Self.facetLimit)
-                    """), arguments: StatementArguments(arguments)).map { SearchResults.TagCount(tag: $0["name"], count: $0["n"]) }
+                // One pass over the matching ids gives the total and the tag counts.
+                let ids = try Int64.fetchAll(db.cachedStatement(sql: matchingIDs), arguments: StatementArguments(arguments))
+                results.total = ids.count
+                let generation = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT value FROM index_info WHERE key = 'generation'")) ?? ""
+                results.facets.tags = try tagTable.counts(for: ids, generation: generation, db: db, limit: Self.facetLimit)
         }
         return results
     }

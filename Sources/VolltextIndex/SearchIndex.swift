@@ -58,6 +58,7 @@ public final class SearchIndex: Sendable {
     let pool: DatabasePool
     /// Nil when results are not cached (`volltext serve --no-result-cache`).
     let resultCache: ResultCache?
+    let tagTable = TagTable()
 
     /// Which FTS5 tokenizer a new index uses.
     public enum Tokenizer: String, Sendable {
