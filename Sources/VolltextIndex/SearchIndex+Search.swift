@@ -246,8 +246,8 @@ extension SearchIndex {
                 results.hits = try rows.map { row in
                     SearchResults.Hit(
                         path: row["path"], url: row["url"], title: row["title"], date: row["date"],
-                        authors: try JSONDecoder().decode([String].self, from: Data((row["authors"] as String).utf8)),
-                        tags: try JSONDecoder().decode([String].self, from: Data((row["tags"] as String).utf8)),
+                        authors: JSONText.stringArray(row["authors"]),
+                        tags: JSONText.stringArray(row["tags"]),
                         score: ((row["score"] as Double) * 1000).rounded() / 1000,
                         snippet: Self.markedHTML(row["snippet"] ?? ""))
                 }

@@ -53,7 +53,10 @@ struct SearchController: Sendable {
             sort: try Self.sort(parameters),
             limit: try Self.integer(parameters, "limit", default: 10),
             offset: try Self.integer(parameters, "offset", default: 0))
-        return try JSONResponse(index.search(request))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try index.search(request).jsonData())))
     }
 
     private static func integer(_ parameters: Parameters, _ name: String, default value: Int) throws -> Int {

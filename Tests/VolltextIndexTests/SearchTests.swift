@@ -240,3 +240,25 @@ private final class TestBlog: Sendable {
         #expect(((object["facets"] as? [String: Any])?["tags"] as? [[String: Any]])?.first?.keys.sorted() == ["count", "tag"])
     }
 }
+
+@Suite struct JSONWriting {
+    /// The hand-written JSON must equal JSONEncoder's with sorted keys, byte for byte.
+    @Test func resultsJSONEqualsJSONEncoder() throws {
+        let hit = SearchResults.Hit(path: "_posts/a \"b\".md", url: "/a/b/", title: "Tab\there\nnew \\ line", date: "2024-01-01",
+                                    authors: ["Anna Müller", "Ben \"B\""], tags: [], score: 4.047, snippet: "<mark>Ä</mark> &amp; \u{1}")
+        let results = SearchResults(query: "Ä \"x\"", total: 1, offset: 0, limit: 10, hits: [hit],
+                                    facets: .init(tags: [.init(tag: "Offene Daten", count: 3)]), suggestion: nil)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(String(decoding: results.jsonData(), as: UTF8.self) == String(decoding: try encoder.encode(results), as: UTF8.self))
+    }
+
+    @Test func stringArraysReadBack() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for values in [[], ["Anna"], ["A \"B\"", "back\\slash", "Zeile\nzwei", "ü/ö", "\u{1}"]] {
+            let text = String(decoding: try encoder.encode(values), as: UTF8.self)
+            #expect(JSONText.stringArray(text) == values, "\(text)")
+        }
+    }
+}
