@@ -74,7 +74,7 @@ struct SearchCommand: ParsableCommand {
             throw fail(error)
         }
         if json {
-            print(try jsonString(results))
+            print(String(decoding: results.jsonData(), as: UTF8.self))
         } else {
             print(Self.text(results))
         }

@@ -175,3 +175,24 @@ private func jsonObject(_ data: Data) throws -> [String: Any] {
         #expect(again["unchanged"] as? Int == 10)
     }
 }
+
+@Suite struct SearchCommandTests {
+    @Test func jsonShapeAndExitStatuses() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2024-01-01-a.md", TemporarySite.post(title: "Straßen", body: "Neue Radwege für die Straße."))
+        #expect(try volltext(["index", site.root.path, "--db", site.indexPath]).status == 0)
+        let hit = try volltext(["search", "--db", site.indexPath, "--json", "Strasse"])
+        #expect(hit.status == 0)
+        let results = try jsonObject(hit.output)
+        #expect(results["total"] as? Int == 1)
+        #expect(Set(results.keys).isSuperset(of: ["query", "total", "offset", "limit", "hits", "facets", "suggestion"]))
+        let none = try volltext(["search", "--db", site.indexPath, "--json", "Zwiebelkuchen"])
+        #expect(none.status == 0)
+        #expect(try jsonObject(none.output)["total"] as? Int == 0)
+        let bad = try volltext(["search", "--db", site.indexPath, "--limit", "500", "Strasse"])
+        #expect(bad.status == 64)
+        #expect(bad.error.contains("limit"))
+        let text = try volltext(["search", "--db", site.indexPath, "Radweg"])
+        #expect(String(decoding: text.output, as: UTF8.self).contains("1. Straßen"))
+    }
+}
