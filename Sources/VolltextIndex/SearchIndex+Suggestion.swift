@@ -66,7 +66,7 @@ extension SearchIndex {
 
     /// How the folded word is written in a post (`burgerbeteiligung` → `Bürgerbeteiligung`).
     private func writtenForm(of folded: String) throws -> String? {
-        let analyzer = GermanAnalyzer()
+        let analyzer = GermanAnalyzer(forQueries: true)
         return try pool.read { db in
             let marked = try String.fetchAll(db, sql: """
                 SELECT highlight(post_text, 3, char(57344), char(57345)) FROM post_text WHERE post_text MATCH ? LIMIT 5
