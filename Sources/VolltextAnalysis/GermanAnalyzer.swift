@@ -140,7 +140,7 @@ private struct ScanState: ~Copyable {
             let (scalar, length) = reader.scalar(at: offset)
             if CharacterFolding.classify(scalar, latin: latin) == .word {
                 offset = scanWord(from: offset, reader: reader)
-                try emitTerms(of: text, form: form, prefixForms: prefixForms, position: &position, body)
+                try emitTerms(form: form, prefixForms: prefixForms, position: &position, body)
             } else {
                 offset += length
             }
@@ -307,7 +307,7 @@ private struct ScanState: ~Copyable {
     // MARK: - Emitting
 
     private mutating func emitTerms(
-        of text: UnsafeBufferPointer<UInt8>, form: GermanAnalyzer.TermForm, prefixForms: Bool, position: inout Int,
+        form: GermanAnalyzer.TermForm, prefixForms: Bool, position: inout Int,
         _ body: (AnalyzedTerm) throws -> Void
     ) rethrows {
         let isCompound = parts.count > 1

@@ -47,9 +47,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     static func json(_ tokens: [Token]) throws -> String {
         struct Output: Encodable { let tokens: [Token] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(Output(tokens: tokens)), as: UTF8.self)
+        return try jsonString(Output(tokens: tokens))
     }
 
     static func table(_ tokens: [Token]) -> String {

@@ -142,9 +142,7 @@ extension SearchIndex {
         }
         let generation: String
         do {
-            generation = try pool.read { db in
-                try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM index_info WHERE key = 'generation'")) ?? ""
-            }
+            generation = try pool.read(Self.generation)
         } catch {
             throw IndexError.from(error, path: path)
         }
@@ -254,11 +252,14 @@ extension SearchIndex {
                 // One pass over the matching ids gives the total and the tag counts.
                 let ids = try Int64.fetchAll(db.cachedStatement(sql: matchingIDs), arguments: StatementArguments(arguments))
                 results.total = ids.count
-                let generation = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT value FROM index_info WHERE key = 'generation'")) ?? ""
-                results.facets.tags = try tagTable.counts(for: ids, generation: generation, db: db, limit: Self.facetLimit)
+                results.facets.tags = try tagTable.counts(for: ids, generation: Self.generation(db), db: db, limit: Self.facetLimit)
         }
         return results
+    }
+
+    /// The id every index run writes anew: what cached results and tag counts key on.
+    static func generation(_ db: Database) throws -> String {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM index_info WHERE key = 'generation'")) ?? ""
     }
 
     /// Snippet text from FTS5, with U+E000/U+E001 around matches, as safe HTML.

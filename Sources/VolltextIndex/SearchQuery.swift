@@ -162,7 +162,7 @@ private struct Lexer {
         }
         if !negated, rest.lowercased().hasPrefix("tag:") {
             rest = rest.dropFirst(4)
-            if rest.first == "\"" { return .tag(quotedText().trimmed()) }
+            if rest.first == "\"" { return .tag(quotedText().trimmingCharacters(in: .whitespaces)) }
             return .tag(String(word()))
         }
         let text = word()
@@ -188,12 +188,5 @@ private struct Lexer {
         rest = rest.dropFirst(text.count)
         if rest.first == "\"" { rest = rest.dropFirst() }
         return String(text)
-    }
-}
-
-extension String {
-    func trimmed() -> String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
-        return String(self[first...lastIndex(where: { !$0.isWhitespace })!])
     }
 }

@@ -64,7 +64,8 @@ struct SiteWatcher: Service {
                                                            options: [.skipsHiddenFiles]) else { return [:] }
         for case let url as URL in walker {
             if url.lastPathComponent == "_site" { walker.skipDescendants(); continue }
-            guard ["md", "markdown", "mkd", "mkdn", "mdown", "yml"].contains(url.pathExtension.lowercased()),
+            let pathExtension = url.pathExtension.lowercased()
+            guard SiteReader.markdownExtensions.contains(pathExtension) || pathExtension == "yml",
                   let values = try? url.resourceValues(forKeys: keys) else { continue }
             fingerprint[url.path] = "\(values.fileSize ?? 0) \(values.contentModificationDate?.timeIntervalSince1970 ?? 0)"
         }

@@ -19,7 +19,7 @@ public struct Permalink: Sendable, Hashable {
     public static let date = Permalink("date")
 
     /// The URL path for a post; `slug` is the file name without date and extension.
-    public func url(slug: String, date: PostDate, categories: [String], title: String?, baseURL: String = "") -> String {
+    public func url(slug: String, date: PostDate, categories: [String], baseURL: String = "") -> String {
         var path = ""
         var rest = Substring(template)
         while let colon = rest.firstIndex(of: ":") {

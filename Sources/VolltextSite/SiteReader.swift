@@ -77,7 +77,8 @@ public struct SiteReader: Sendable {
 
     // MARK: - Finding posts
 
-    private static let markdownExtensions: Set<String> = ["md", "markdown", "mkd", "mkdn", "mdown"]
+    /// File extensions Jekyll reads as Markdown.
+    public static let markdownExtensions: Set<String> = ["md", "markdown", "mkd", "mkdn", "mdown"]
 
     /// Every post file (and draft, with `drafts`), sorted by path. Folders whose
     /// names start with `.` and `_site` (Jekyll's output) are skipped.
@@ -157,7 +158,7 @@ public struct SiteReader: Sendable {
         let (body, code) = MarkdownText.plainText(fromMarkdown: matter.body)
         let frontPermalink = fields["permalink"]?.text.map(Permalink.init)
         let url = (frontPermalink ?? permalink).url(slug: fields["slug"]?.text ?? file.slug, date: date,
-                                                      categories: categories, title: title, baseURL: baseURL)
+                                                      categories: categories, baseURL: baseURL)
         return Post(
             path: file.path, url: url, title: title, date: date,
             authors: (fields["authors"] ?? fields["author"])?.texts.map { $0.trimmed() }
