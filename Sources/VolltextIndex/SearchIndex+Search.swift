@@ -123,10 +123,8 @@ public struct FieldWeights: Sendable, Equatable {
 
     public init() {}
 
-    var sql: String { "bm25(post_text, \(title), \(tags), \(description), \(body), \(code))" }
-
-    /// The same, as FTS5's `rank MATCH` takes it: ranking inside FTS5 skips the joins.
-    var rankFunction: String { "bm25(\(title), \(tags), \(description), \(body), \(code))" }
+    /// In the FTS5 table's column order.
+    var columns: [Double] { [title, tags, description, body, code] }
 }
 
 extension SearchIndex {
@@ -177,84 +175,125 @@ extension SearchIndex {
         }
     }
 
-    /// One run of the page, count and facet queries for an FTS5 expression.
+    /// One search for an FTS5 expression (nil: every post): FTS5 finds and
+    /// scores the matches in one pass; filters, the total, the tag counts and
+    /// the page come from ``PostTable`` in memory; SQLite then reads the
+    /// page's rows and snippets alone.
     private func search(_ request: SearchRequest, match: String?, tagKeys: [String], weights: FieldWeights,
                         analyzer: GermanAnalyzer) throws -> SearchResults {
         var results = SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
                                     hits: [], facets: .init(tags: []), suggestion: nil)
-
-        // Filters on post, shared by the page, the count and the facets.
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let match {
-            conditions.append("post_text MATCH ?")
-            arguments.append(match)
-        }
-        if !tagKeys.isEmpty {
-            let placeholders = Array(repeating: "?", count: tagKeys.count).joined(separator: ", ")
-            if request.anyTag {
-                conditions.append("post.id IN (SELECT post_id FROM post_tag JOIN tag ON tag.id = tag_id WHERE tag.key IN (\(placeholders)))")
-            } else {
-                conditions.append("""
-                    post.id IN (SELECT post_id FROM post_tag JOIN tag ON tag.id = tag_id WHERE tag.key IN (\(placeholders))
-                                GROUP BY post_id HAVING count(DISTINCT tag.key) = \(Set(tagKeys).count))
-                    """)
-            }
-            arguments += tagKeys
-        }
-        if let author = request.author.map({ Self.foldedKey($0, analyzer: analyzer) }), !author.isEmpty {
-            conditions.append("post.id IN (SELECT post_id FROM post_author WHERE ' ' || key || ' ' LIKE '% ' || ? || ' %')")
-            arguments.append(author)
-        }
-        if let since = request.since { conditions.append("post.date >= ?"); arguments.append(since) }
-        if let until = request.until { conditions.append("post.date <= ?"); arguments.append(until) }
-        let filter = conditions.joined(separator: " AND ")
-        // Without words to match, every post is as good as another: newest first.
-        let from = match == nil ? "post" : "post_text JOIN post ON post.id = post_text.rowid"
-        let score = match == nil ? "0.0" : "-\(weights.sql)"
-        let order = switch request.sort {
-        case .date: "post.sort_date DESC, score DESC"
-        // Near-ties (within 0.1 of BM25) go to the newer post.
-        case .relevance: "round(score, 1) DESC, post.sort_date DESC"
-        }
-        let snippet = match == nil
-            ? "substr(post_text.body, 1, 200)"
-            : "snippet(post_text, 3, char(57344), char(57345), '…', 24)"
-        let snippetJoin = match == nil ? " JOIN post_text ON post_text.rowid = post.id" : ""
-
-        // Words alone, ranked by relevance: FTS5 can rank, count and list matches
-        // on its own, without looking up every matching post's row.
-        let wordsOnly = match != nil && conditions.count == 1 && request.sort == .relevance
-        let pageIDs = wordsOnly
-            ? "SELECT rowid FROM post_text WHERE post_text MATCH ? AND rank MATCH '\(weights.rankFunction)' ORDER BY rank LIMIT ? OFFSET ?"
-            : "SELECT post.id FROM (SELECT post.id, post.sort_date, \(score) AS score FROM \(from) WHERE \(filter) ORDER BY \(order) LIMIT ? OFFSET ?) AS post"
-        let matchingIDs = wordsOnly ? "SELECT rowid FROM post_text WHERE post_text MATCH ?" : "SELECT post.id FROM \(from) WHERE \(filter)"
-
+        let author = request.author.map { Self.foldedKey($0, analyzer: analyzer) }.flatMap { $0.isEmpty ? nil : " \($0) " }
         try pool.read { db in
-                // The page is chosen first, without snippets: snippet() tokenizes the
-                // whole body, and SQLite would compute it for every match before sorting.
-                // Then MATCH runs again on the page's rows alone, for their snippets.
-                let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT post.path, post.url, post.title, post.date, post.authors, post.tags,
-                           \(score) AS score, \(snippet) AS snippet
-                    FROM \(from)\(snippetJoin)
-                    WHERE \(filter) AND post.id IN (\(pageIDs))
-                    ORDER BY \(order)
-                    """), arguments: StatementArguments(arguments + arguments + [request.limit, request.offset]))
-                results.hits = try rows.map { row in
-                    SearchResults.Hit(
-                        path: row["path"], url: row["url"], title: row["title"], date: row["date"],
-                        authors: JSONText.stringArray(row["authors"]),
-                        tags: JSONText.stringArray(row["tags"]),
-                        score: ((row["score"] as Double) * 1000).rounded() / 1000,
-                        snippet: Self.markedHTML(row["snippet"] ?? ""))
+            let posts = try postTable.snapshot(generation: Self.generation(db), db: db)
+            var ids: [Int64]
+            var scores: [Double]
+            if let match {
+                (ids, scores) = try BM25Ranking.scores(match: match, weights: weights.columns, lengths: posts.lengths, db: db)
+            } else {
+                ids = (0..<Int64(posts.idCount)).filter(posts.exists)
+                scores = [Double](repeating: 0, count: ids.count)
+            }
+
+            let filter = PostFilter(tagKeys: tagKeys, anyTag: request.anyTag, author: author,
+                                    since: request.since, until: request.until, posts: posts)
+            if !filter.isEmpty {
+                var kept = 0
+                for index in ids.indices where filter.admits(ids[index]) {
+                    (ids[kept], scores[kept]) = (ids[index], scores[index])
+                    kept += 1
                 }
-                // One pass over the matching ids gives the total and the tag counts.
-                let ids = try Int64.fetchAll(db.cachedStatement(sql: matchingIDs), arguments: StatementArguments(arguments))
-                results.total = ids.count
-                results.facets.tags = try tagTable.counts(for: ids, generation: Self.generation(db), db: db, limit: Self.facetLimit)
+                ids.removeLast(ids.count - kept)
+                scores.removeLast(scores.count - kept)
+            }
+            results.total = ids.count
+            results.facets.tags = posts.tagCounts(over: ids, limit: Self.facetLimit)
+
+            let page = Self.page(ids: ids, scores: scores, posts: posts, sort: request.sort,
+                                 offset: request.offset, limit: request.limit)
+            results.hits = try hits(ids: page.map { ids[$0] }, scores: page.map { scores[$0] }, match: match, db: db)
         }
         return results
+    }
+
+    /// Indexes into `ids` of the requested page, best first.
+    ///
+    /// By relevance, near-ties (within 0.1 of BM25) go to the newer post; by
+    /// date, equal dates go to the better match. Only the first
+    /// `offset + limit` are kept in order while walking the matches.
+    private static func page(ids: [Int64], scores: [Double], posts: PostTable.Snapshot, sort: SearchRequest.Sort,
+                             offset: Int, limit: Int) -> ArraySlice<Int> {
+        func key(_ index: Int) -> (Double, Int32, Int64) {
+            let order = posts.order[Int(ids[index])]
+            return switch sort {
+            case .relevance: ((scores[index] * 10).rounded(), order, ids[index])
+            case .date: (Double(order), 0, 0)
+            }
+        }
+        func isBefore(_ a: Int, _ b: Int) -> Bool {
+            let (keyA, keyB) = (key(a), key(b))
+            if keyA != keyB { return keyA > keyB }
+            return scores[a] != scores[b] ? scores[a] > scores[b] : ids[a] > ids[b]
+        }
+        let wanted = offset + limit
+        var best: [Int] = []
+        best.reserveCapacity(min(wanted, ids.count) + 1)
+        for index in ids.indices {
+            if best.count == wanted, let last = best.last, !isBefore(index, last) { continue }
+            // Binary search for the insertion point among the best so far.
+            var (low, high) = (0, best.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if isBefore(index, best[middle]) { high = middle } else { low = middle + 1 }
+            }
+            best.insert(index, at: low)
+            if best.count > wanted { best.removeLast() }
+        }
+        return best.dropFirst(offset)
+    }
+
+    /// The page's rows and snippets, in page order.
+    private func hits(ids: [Int64], scores: [Double], match: String?, db: Database) throws -> [SearchResults.Hit] {
+        let snippets = try snippets(for: ids, match: match, db: db)
+        let postStatement = try db.cachedStatement(sql: "SELECT path, url, title, date, authors, tags FROM post WHERE id = ?")
+        return try zip(ids, scores).compactMap { id, score in
+            guard let row = try Row.fetchOne(postStatement, arguments: [id]) else { return nil }
+            return SearchResults.Hit(
+                path: row[0], url: row[1], title: row[2], date: row[3],
+                authors: JSONText.stringArray(row[4]),
+                tags: JSONText.stringArray(row[5]),
+                score: (score * 1000).rounded() / 1000,
+                snippet: Self.markedHTML(snippets[id] ?? ""))
+        }
+    }
+
+    /// Snippets of the page's posts, with the matched words between U+E000 and U+E001.
+    ///
+    /// snippet() needs the MATCH. Each post is found by its rowid, which makes
+    /// FTS5 seek in each word's doclist, not scan it; but a prefix would be
+    /// expanded into all its words again for each post, so for a prefix one
+    /// query walks the matches between the page's lowest and highest rowid.
+    private func snippets(for ids: [Int64], match: String?, db: Database) throws -> [Int64: String] {
+        var snippets: [Int64: String] = [:]
+        guard let match else {
+            let statement = try db.cachedStatement(sql: "SELECT substr(body, 1, 200) FROM post_text WHERE rowid = ?")
+            for id in ids { snippets[id] = try String.fetchOne(statement, arguments: [id]) }
+            return snippets
+        }
+        let snippet = "snippet(post_text, 3, char(57344), char(57345), '…', 24)"
+        if SearchQuery.hasPrefix(match), let first = ids.min(), let last = ids.max() {
+            // Integers formatted here, never user text: safe to write into the SQL.
+            let list = ids.map(String.init).joined(separator: ", ")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT rowid, \(snippet) FROM post_text
+                WHERE post_text MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (\(list))
+                """, arguments: [match, first, last])
+            while let row = try rows.next() { snippets[row[0]] = row[1] }
+        } else {
+            let statement = try db.cachedStatement(sql: "SELECT \(snippet) FROM post_text WHERE post_text MATCH ? AND rowid = ?")
+            for id in ids { snippets[id] = try String.fetchOne(statement, arguments: [match, id]) }
+        }
+        return snippets
     }
 
     /// The id every index run writes anew: what cached results and tag counts key on.

@@ -58,7 +58,7 @@ public final class SearchIndex: Sendable {
     let pool: DatabasePool
     /// Nil when results are not cached (`volltext serve --no-result-cache`).
     let resultCache: ResultCache?
-    let tagTable = TagTable()
+    let postTable = PostTable()
 
     /// Which FTS5 tokenizer a new index uses.
     public enum Tokenizer: String, Sendable {
@@ -88,6 +88,7 @@ public final class SearchIndex: Sendable {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             db.add(tokenizer: GermanFTS5Tokenizer.self)
+            BM25Ranking.register(db)
             // Read pages through memory mapping rather than a read() per page, and
             // keep more of them: searches over large sites touch many doclist pages.
             try db.execute(sql: "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384")

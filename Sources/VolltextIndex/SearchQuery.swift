@@ -131,6 +131,13 @@ public struct SearchQuery: Sendable, Equatable {
         }
     }
 
+    /// Whether an expression from ``matchExpression(analyzer:requireAll:)`` has a
+    /// prefix clause: a closing quote followed by `*`. (Inside a literal, quotes
+    /// are doubled, so `""*` may also answer yes: the answer is only a hint.)
+    static func hasPrefix(_ expression: String) -> Bool {
+        expression.contains("\"*")
+    }
+
     /// An FTS5 string literal: double quotes around, inner quotes doubled.
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""

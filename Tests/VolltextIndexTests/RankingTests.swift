@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import Testing
+@testable import VolltextIndex
+import VolltextAnalysis
+import VolltextSite
+import VolltextTestSupport
+
+/// Volltext scores matches with its own FTS5 function, `volltext_bm25`, which
+/// must give exactly what FTS5's `bm25()` gives: these check that on the real
+/// posts, for every kind of expression the query parser writes.
+@Suite(.enabled(if: SharedData.isUsable, Comment(rawValue: SharedData.skipMessage)))
+struct Ranking {
+    static let queries = [
+        "Daten", "Open Data", "Informationsfreiheit", "Bürgerbeteiligung", "Buergerbeteiligung",
+        "Transparenz OR Informationsfreiheit", "Daten -Berlin", "\"Recht auf Information\"", "Bürger*",
+        "Open-Data-Portal", "Haushalt Köln Verwaltung", "Wikipedia OR \"Open Knowledge\" -Hackathon",
+    ]
+
+    @Test func scoresEqualFTS5BM25OnTheRealPosts() throws {
+        let root = try SharedData.url("corpus/okfn-de")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ranking-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let index = try SearchIndex(path: path, create: true)
+        _ = try index.update(from: SiteReader(root: root))
+        let weights = FieldWeights()
+        let analyzer = GermanAnalyzer(forQueries: true)
+        try index.pool.read { db in
+            let posts = try index.postTable.snapshot(generation: SearchIndex.generation(db), db: db)
+            for query in Self.queries {
+                let match = try #require(try SearchQuery(parsing: query).matchExpression(analyzer: analyzer))
+                let ours = try BM25Ranking.scores(match: match, weights: weights.columns, lengths: posts.lengths, db: db)
+                let fts5 = try Row.fetchAll(db, sql: """
+                    SELECT rowid, -bm25(post_text, \(weights.columns.map { "\($0)" }.joined(separator: ", ")))
+                    FROM post_text WHERE post_text MATCH ? ORDER BY rowid
+                    """, arguments: [match])
+                #expect(ours.ids == fts5.map { $0[0] as Int64 }, "\(query)")
+                #expect(ours.ids.count > 0, "\(query) matches nothing: a poor test")
+                for (score, row) in zip(ours.scores, fts5) {
+                    let expected: Double = row[1]
+                    #expect(abs(score - expected) <= 1e-9 * abs(expected) + 1e-15, "\(query), post \(row[0] as Int64)")
+                }
+            }
+        }
+    }
+}
