@@ -43,4 +43,24 @@ struct Ranking {
             }
         }
     }
+
+    @Test func aFullBuildLeavesOneSegmentAndOneChangeLeavesItToFTS5() throws {
+        let site = try TemporarySite()
+        for day in 1...20 {
+            try site.write("_posts/2020-01-\(String(format: "%02d", day))-post.md", TemporarySite.post(
+                title: "Beitrag \(day)", date: nil, tags: "[Daten]", body: "Offene Daten aus der Verwaltung, Teil \(day)."))
+        }
+        let index = try SearchIndex(path: site.indexPath, create: true)
+        func segments() throws -> Int {
+            try index.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT segid) FROM post_text_idx") ?? 0 }
+        }
+        _ = try index.update(from: SiteReader(root: site.root))
+        #expect(try segments() == 1)
+        try site.write("_posts/2020-01-05-post.md", TemporarySite.post(
+            title: "Beitrag 5", date: nil, tags: "[Daten]", body: "Geänderter Text über Haushalte."))
+        let report = try index.update(from: SiteReader(root: site.root))
+        #expect(report.updated == 1)
+        #expect(try segments() == 2)
+        #expect(try index.search(SearchRequest(query: "Haushalt")).total == 1)
+    }
 }
