@@ -7,6 +7,7 @@ import VolltextIndex
 // and tag filters), each ROUNDS times (default 5), single-threaded, with
 // snippets and tag facets as the API returns them, and prints one JSON line:
 // requests, p50/p90/p99/max latency in milliseconds and the mean hit count.
+// With VOLLTEXT_PER_QUERY=1 it also prints each query's median and total to stderr.
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -32,13 +33,26 @@ let queries: [SearchRequest] = [
 ]
 
 var latencies: [Double] = []
+var perQuery = [[Double]](repeating: [], count: queries.count)
+var totals = [Int](repeating: 0, count: queries.count)
 var hits = 0
 for _ in 0..<rounds {
-    for request in queries {
+    for (number, request) in queries.enumerated() {
         let start = DispatchTime.now().uptimeNanoseconds
         let results = try index.search(request)
-        latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        latencies.append(milliseconds)
+        perQuery[number].append(milliseconds)
+        totals[number] = results.total
         hits += results.total
+    }
+}
+if ProcessInfo.processInfo.environment["VOLLTEXT_PER_QUERY"] == "1" {
+    for (number, request) in queries.enumerated() {
+        let median = perQuery[number].sorted()[perQuery[number].count / 2]
+        let line = String(format: "%8.2f ms %6d  %@%@\n", median, totals[number], request.query,
+                          request.tags.isEmpty ? "" : " tags: \(request.tags)")
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }
 latencies.sort()
