@@ -27,7 +27,7 @@ case "analyze":
     let rates = (0..<rounds).map { _ in
         let time = seconds {
             for post in posts {
-                post.withUnsafeBufferPointer { analyzer.analyze(utf8: $0) { _ in terms += 1 } }
+                post.withUnsafeBufferPointer { analyzer.analyze(utf8: $0, prefixForms: true) { _ in terms += 1 } }
             }
         }
         return Double(bytes) / 1e6 / time
