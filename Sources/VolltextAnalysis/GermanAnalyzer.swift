@@ -52,11 +52,15 @@ public final class GermanAnalyzer {
     /// Analyses UTF-8 text, calling `body` for each term in order. Invalid UTF-8
     /// separates words, like any other non-letter.
     ///
-    /// With `prefixForms`, each stemmed word whose folded form differs from its
-    /// stem is followed by a colocated ``AnalyzedTerm/Kind/prefixForm`` term,
-    /// `^` + the folded word (`^burgerbeteiligung` beside `burgerbeteil`): the
-    /// index holds both, so a prefix query such as `Bürgerbeteilig*` matches
-    /// the start of the word itself, not only of its stem.
+    /// With `prefixForms`, each stemmed word whose folded form is at least two
+    /// letters longer than its stem is followed by a colocated
+    /// ``AnalyzedTerm/Kind/prefixForm`` term, `^` + the folded word
+    /// (`^burgerbeteiligung` beside `burgerbeteil`): the index holds both, so a
+    /// prefix query such as `Bürgerbeteilig*` matches the start of the word
+    /// itself, not only of its stem. A word one letter longer than its stem
+    /// (`Gesetze`, stem `gesetz`) needs none: the only prefix longer than its
+    /// stem is the whole word, and a prefix query also searches that as a word
+    /// (see `SearchQuery`). That saves a third of the prefix forms.
     ///
     /// Invariant: `start..<end` of each term lies on scalar boundaries of `text`.
     public func analyze(
@@ -344,15 +348,16 @@ private struct ScanState: ~Copyable {
         }
     }
 
-    /// Stems a word and builds its prefix form, `^` + the folded word, unless
-    /// that equals the stem (then the stem serves prefix queries itself).
+    /// Stems a word and builds its prefix form, `^` + the folded word, unless the
+    /// stem is all of it or all but one letter (then the stem, and the word as a
+    /// whole, serve prefix queries).
     private mutating func makeStemAndPrefixForm(_ word: UnsafeBufferPointer<UInt32>) -> TermCache.Entry {
         let (stemCount, foldCount) = stemmer.stemAndFold(scalars: word.baseAddress!, count: word.count)
         termBytes.removeAll()
         for scalar in stemmer.result(count: stemCount) { termBytes.appendUTF8(scalar) }
         let stemLength = termBytes.count
         let fold = stemmer.foldResult(count: foldCount)
-        if !fold.elementsEqual(stemmer.result(count: stemCount)) {
+        if foldCount >= stemCount + 2 || !fold.starts(with: stemmer.result(count: stemCount)) {
             termBytes.append(GermanAnalyzer.prefixMarker)
             for scalar in fold { termBytes.appendUTF8(scalar) }
         }

@@ -15,7 +15,7 @@ import VolltextAnalysis
 /// - A hyphenated compound's joined form is reported with
 ///   `FTS5_TOKEN_COLOCATED`, at the position of its first part.
 /// - Documents also get each word's prefix form, `^` + the folded word,
-///   colocated, where it differs from the stem. A prefix query (`FTS5_TOKENIZE_PREFIX`)
+///   colocated, where it is two or more letters longer than the stem. A prefix query (`FTS5_TOKENIZE_PREFIX`)
 ///   asks for its last word as the folded word *and* its prefix form, so
 ///   `Bürgerbeteilig*` matches `burgerbeteil` stems and `^burgerbeteiligung…`
 ///   alike, and nothing that merely shares a stem.
@@ -39,24 +39,22 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
         _ text: UnsafeBufferPointer<UInt8>,
         emit: (UnsafeBufferPointer<UInt8>, Bool, Int, Int) throws -> Void
     ) throws {
-        var terms: [(bytes: [UInt8], start: Int, end: Int, position: Int, isPrefixForm: Bool)] = []
-        analyzer.analyze(utf8: text, prefixForms: true) { term in
-            // Inside a prefix phrase the parts of a compound carry the match, not its whole.
-            if term.kind != .compound {
-                terms.append((Array(term.bytes), term.start, term.end, term.position, term.kind == .prefixForm))
-            }
+        typealias Word = (bytes: [UInt8], start: Int, end: Int, position: Int)
+        // Inside a prefix phrase the parts of a compound carry the match, not its whole.
+        var stems: [Word] = []
+        analyzer.analyze(utf8: text) { term in
+            if term.kind != .compound { stems.append((Array(term.bytes), term.start, term.end, term.position)) }
         }
-        guard let last = terms.last?.position,
-              let lastWord = terms.first(where: { $0.position == last && !$0.isPrefixForm }) else { return }
-        for term in terms where term.position < last && !term.isPrefixForm {
+        var last: Word?
+        analyzer.analyze(utf8: text, form: .folded) { term in
+            if term.kind != .compound { last = (Array(term.bytes), term.start, term.end, term.position) }
+        }
+        guard let last else { return }
+        for term in stems where term.position < last.position {
             try term.bytes.withUnsafeBufferPointer { try emit($0, false, term.start, term.end) }
         }
-        let prefixForm = terms.first(where: { $0.position == last && $0.isPrefixForm })?.bytes
-            ?? [GermanAnalyzer.prefixMarker] + lastWord.bytes
-        try prefixForm.withUnsafeBufferPointer { form in
-            try emit(UnsafeBufferPointer(rebasing: form.dropFirst()), false, lastWord.start, lastWord.end)  // folded word
-            try emit(form, true, lastWord.start, lastWord.end)
-        }
+        try last.bytes.withUnsafeBufferPointer { try emit($0, false, last.start, last.end) }
+        try ([GermanAnalyzer.prefixMarker] + last.bytes).withUnsafeBufferPointer { try emit($0, true, last.start, last.end) }
     }
 
     /// Carries a non-OK code from FTS5's callback out of the analyzer's loop.

@@ -52,7 +52,7 @@ public final class SearchIndex: Sendable {
     static let applicationID: Int32 = 0x566C_7478
 
     /// Bump when the analyzer's output changes: a reindex then re-tokenizes every post.
-    static let analyzerVersion = "2"
+    static let analyzerVersion = "3"
 
     public let path: String
     let pool: DatabasePool

@@ -27,7 +27,9 @@ public enum QueryError: Error, LocalizedError, Equatable, Sendable {
 /// - `OR` between words or phrases: `Transparenz OR Informationsfreiheit`
 /// - `-word` or `-"a phrase"` to exclude
 /// - `"a phrase"` (an unclosed quote runs to the end)
-/// - `prefix*`, matched on the folded word: `Bürgerbeteil*`, `Buergerbet*`
+/// - `prefix*`, matched on the folded word: `Bürgerbeteil*`, `Buergerbet*`;
+///   a whole word typed as a prefix is also searched as that word, so
+///   `Städte*` finds Städten and Städte, and Stadt too
 /// - `tag:Name` or `tag:"Open Data"` to filter by tag
 ///
 /// Anything else is searched literally: `NEAR(`, `title:foo`, `AND`, SQL.
@@ -121,7 +123,14 @@ public struct SearchQuery: Sendable, Equatable {
         case .phrase:
             return Self.quoted(clause.text)
         case .prefix:
-            return Self.quoted(clause.text) + "*"
+            // A word one letter longer than its stem (Gesetze: gesetz) has no prefix form
+            // in the index (see GermanAnalyzer): typed whole as a prefix, it is searched
+            // as a word too, so `Gesetze*` finds Gesetze (and Gesetz, the same word).
+            let prefix = Self.quoted(clause.text) + "*"
+            let folded = analyzer.tokens(in: clause.text, form: .folded).filter { $0.kind != .compound }
+            guard let stem = tokens.last?.term, let word = folded.last?.term,
+                  word.unicodeScalars.count == stem.unicodeScalars.count + 1, word.hasPrefix(stem) else { return prefix }
+            return "(" + prefix + " OR " + Self.quoted(clause.text) + ")"
         case .word:
             if dropStopwords && tokens.allSatisfy(\.isStopword) { return nil }
             let parts = tokens.map(\.original)

@@ -66,6 +66,28 @@ private func paths(_ index: SearchIndex) throws -> [String] {
         #expect(try count("\"Die Häus\"*") == 1)   // a phrase whose last word is a prefix
         #expect(try highlights("Bürgerbeteil*", in: searchIndex).first == "Mehr [Bürgerbeteiligung].")
     }
+
+    /// Words one letter longer than their stem have no prefix form; the query
+    /// searches such a prefix as a whole word too.
+    @Test func aWholeWordTypedAsAPrefixFindsItself() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post(title: "A", body: "Neue Gesetze für Städte."))
+        try site.write("_posts/2020-01-02-b.md", TemporarySite.post(title: "B", body: "Ein Gesetzgebungsverfahren."))
+        try site.write("_posts/2020-01-03-c.md", TemporarySite.post(title: "C", body: "Sie verwalten alles."))
+        try site.write("_posts/2020-01-04-d.md", TemporarySite.post(title: "D", body: "Die Verwaltungen der Stadt."))
+        try index(site)
+        let searchIndex = try SearchIndex(path: site.indexPath)
+        func titles(_ query: String) throws -> [String] {
+            try searchIndex.search(SearchRequest(query: query)).hits.map(\.title).sorted()
+        }
+        #expect(try titles("Gesetze*") == ["A"])       // not Gesetzgebung, whose stem starts with gesetz
+        // Searched as a word too, Städte* also finds Stadt: the same word, one letter shorter.
+        #expect(try titles("Städte*") == ["A", "D"])
+        #expect(try titles("Staedte*") == ["A", "D"])
+        #expect(try titles("Gesetz*") == ["A", "B"])
+        #expect(try titles("Verwaltun*") == ["D"])     // not "verwalten", though both stem to verwalt
+        #expect(try titles("Stadt -Gesetze*") == ["D"])
+    }
 }
 
 @Suite struct IncrementalIndexing {
