@@ -3,7 +3,9 @@
 # SQLite's built-in `unicode61 remove_diacritics 2` on the same synthetic
 # sites (the same reading and Markdown extraction, only the tokenizer differs),
 # alternated, median of ROUNDS runs each; then a no-op reindex and a
-# one-post change on the Volltext index.
+# one-post change on the Volltext index. The ratio is also given as the
+# median of each round's pair (the two builds run back to back, so they see
+# the same machine load), in wall and in CPU time.
 #
 #   Benchmarks/index-vs-unicode61.sh [SIZES] [ROUNDS]   (default: "10000 50000" 3)
 #
@@ -27,7 +29,9 @@ for size in $sizes; do
     [ -d "$site" ] || "$bin/make-site" "$size" "$site" >/dev/null
     : > "$work/german-$size.txt"; : > "$work/unicode61-$size.txt"
     for round in $(seq "$rounds"); do
-        for tokenizer in german unicode61; do
+        # Alternate which goes first, so that neither always meets a cold file cache.
+        order="german unicode61"; [ $((round % 2)) -eq 0 ] && order="unicode61 german"
+        for tokenizer in $order; do
             "$bin/index-benchmark" build "$site" "$work/index-$size-$tokenizer.sqlite" "$tokenizer" >> "$work/$tokenizer-$size.txt"
         done
     done
@@ -39,6 +43,14 @@ for size in $sizes; do
         eval "seconds_$tokenizer=$s"
     done
     python3 -c "print('%6d posts  german/unicode61 build time: %.2fx' % ($size, $seconds_german / $seconds_unicode61))"
+    python3 - "$work/german-$size.txt" "$work/unicode61-$size.txt" "$size" <<'EOF'
+import json, statistics, sys
+german, reference = ([json.loads(line) for line in open(path)] for path in sys.argv[1:3])
+for key, name in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+    ratios = [g[key] / r[key] for g, r in zip(german, reference)]
+    print("%6s posts  paired %-4s ratio: median %.2fx of %s" % (sys.argv[3], name, statistics.median(ratios),
+                                                             " ".join("%.2f" % x for x in ratios)))
+EOF
     : > "$work/noop-$size.txt"
     for round in $(seq "$rounds"); do "$bin/index-benchmark" noop "$site" "$work/index-$size-german.sqlite" >> "$work/noop-$size.txt"; done
     noop=$(median "$work/noop-$size.txt" seconds)

@@ -8,7 +8,7 @@ import Glibc
 // Usage: index-benchmark build|noop|change-one SITE DB [german|unicode61]
 //
 // One measurement per process, so that peak memory is this run's alone.
-// Prints one JSON line: seconds, posts, MB of post files, peak resident MB,
+// Prints one JSON line: wall and CPU seconds, posts, MB of post files, peak resident MB,
 // and the index report's counts.
 //   build       deletes DB and indexes SITE from scratch with the tokenizer
 //   noop        re-indexes an up-to-date DB (nothing changed)
@@ -21,6 +21,15 @@ guard arguments.count >= 4 else {
 }
 let (mode, site, db) = (arguments[1], URL(fileURLWithPath: arguments[2]), arguments[3])
 let tokenizer: SearchIndex.Tokenizer = arguments.count > 4 && arguments[4] == "unicode61" ? .unicode61 : .german
+
+/// User plus system CPU seconds so far: less disturbed than wall time by
+/// other work on a shared machine.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
 
 func peakResidentMB() -> Double {
     var usage = rusage()
@@ -46,11 +55,13 @@ let bytes = try reader.postFiles().reduce(0) { total, file in
     total + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent(file.path).path)[.size] as? Int) ?? 0)
 }
 let start = Date()
+let cpuStart = cpuSeconds()
 let report = try SearchIndex(path: db, create: true, tokenizer: tokenizer).update(from: reader)
 let seconds = Date().timeIntervalSince(start)
+let cpu = cpuSeconds() - cpuStart
 try restore?()
 let posts = report.added + report.updated + report.unchanged
-print(String(format: #"{"mode": "%@", "tokenizer": "%@", "seconds": %.3f, "posts": %d, "mb": %.1f, "posts_per_s": %.0f, "mb_per_s": %.2f, "peak_mb": %.0f, "added": %d, "updated": %d, "unchanged": %d}"#,
-             mode, tokenizer == .german ? "german" : "unicode61", seconds, posts, Double(bytes) / 1e6,
+print(String(format: #"{"mode": "%@", "tokenizer": "%@", "seconds": %.3f, "cpu_seconds": %.3f, "posts": %d, "mb": %.1f, "posts_per_s": %.0f, "mb_per_s": %.2f, "peak_mb": %.0f, "added": %d, "updated": %d, "unchanged": %d}"#,
+             mode, tokenizer == .german ? "german" : "unicode61", seconds, cpu, posts, Double(bytes) / 1e6,
              Double(posts) / seconds, Double(bytes) / 1e6 / seconds, peakResidentMB(),
              report.added, report.updated, report.unchanged))
