@@ -84,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
             } else {
                 searchIndex = try SearchIndex(path: index.path, cachesResults: !noResultCache)
             }
+            try searchIndex.prepareForSearch()
         } catch {
             throw fail(error)
         }

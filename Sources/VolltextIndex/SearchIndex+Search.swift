@@ -183,7 +183,7 @@ extension SearchIndex {
                         analyzer: GermanAnalyzer) throws -> SearchResults {
         var results = SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
                                     hits: [], facets: .init(tags: []), suggestion: nil)
-        let author = request.author.map { Self.foldedKey($0, analyzer: analyzer) }.flatMap { $0.isEmpty ? nil : " \($0) " }
+        let author = request.author.map { Self.foldedKey($0, analyzer: analyzer) }.flatMap { $0.isEmpty ? nil : $0 }
         try pool.read { db in
             let posts = try postTable.snapshot(generation: Self.generation(db), db: db)
             var ids: [Int64]
@@ -195,7 +195,13 @@ extension SearchIndex {
                 scores = [Double](repeating: 0, count: ids.count)
             }
 
-            let filter = PostFilter(tagKeys: tagKeys, anyTag: request.anyTag, author: author,
+            // An author's words must all appear, whole, in one folded name ("müller" in "anna müller").
+            let authorIDs = try author.map { author in
+                try Set(Int64.fetchAll(db.cachedStatement(sql: """
+                    SELECT post_id FROM post_author WHERE ' ' || key || ' ' LIKE '% ' || ? || ' %' ESCAPE '\\'
+                    """), arguments: [Self.likeEscaped(author)]))
+            }
+            let filter = PostFilter(tagKeys: tagKeys, anyTag: request.anyTag, authorIDs: authorIDs,
                                     since: request.since, until: request.until, posts: posts)
             if !filter.isEmpty {
                 var kept = 0
@@ -294,6 +300,23 @@ extension SearchIndex {
             for id in ids { snippets[id] = try String.fetchOne(statement, arguments: [match, id]) }
         }
         return snippets
+    }
+
+    /// `text` for a LIKE pattern, with its own `%` and `_` taken literally.
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    /// Loads what searches hold in memory for the current index, so that the
+    /// first search after an index run does not wait for it (about 50 ms at
+    /// 50,000 posts). A server calls it after each reindex.
+    public func prepareForSearch() throws {
+        do {
+            _ = try pool.read { db in try postTable.snapshot(generation: Self.generation(db), db: db) }
+        } catch {
+            throw IndexError.from(error, path: path)
+        }
     }
 
     /// The id every index run writes anew: what cached results and tag counts key on.

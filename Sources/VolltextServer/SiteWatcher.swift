@@ -37,6 +37,7 @@ struct SiteWatcher: Service {
                     var siteOptions = options
                     siteOptions.now = Date()
                     let report = try index.update(from: SiteReader(root: site, options: siteOptions))
+                    try index.prepareForSearch()
                     logger.info("reindexed", metadata: [
                         "volltext.added": "\(report.added)", "volltext.updated": "\(report.updated)",
                         "volltext.removed": "\(report.removed)", "volltext.rejected": "\(report.rejected.count)",
