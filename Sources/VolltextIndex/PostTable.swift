@@ -134,8 +134,6 @@ struct PostFilter {
     private let since: String?, until: String?
     private let posts: PostTable.Snapshot
 
-    var isEmpty: Bool { tagIDs == nil && authorIDs == nil && since == nil && until == nil }
-
     init(tagKeys: [String], anyTag: Bool, authorIDs: Set<Int64>?, since: String?, until: String?, posts: PostTable.Snapshot) {
         if tagKeys.isEmpty {
             tagIDs = nil

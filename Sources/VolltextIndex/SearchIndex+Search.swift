@@ -203,15 +203,14 @@ extension SearchIndex {
             }
             let filter = PostFilter(tagKeys: tagKeys, anyTag: request.anyTag, authorIDs: authorIDs,
                                     since: request.since, until: request.until, posts: posts)
-            if !filter.isEmpty {
-                var kept = 0
-                for index in ids.indices where filter.admits(ids[index]) {
-                    (ids[kept], scores[kept]) = (ids[index], scores[index])
-                    kept += 1
-                }
-                ids.removeLast(ids.count - kept)
-                scores.removeLast(scores.count - kept)
+            // Always filtered, if only for existence: arrays are indexed by these ids.
+            var kept = 0
+            for index in ids.indices where filter.admits(ids[index]) {
+                (ids[kept], scores[kept]) = (ids[index], scores[index])
+                kept += 1
             }
+            ids.removeLast(ids.count - kept)
+            scores.removeLast(scores.count - kept)
             results.total = ids.count
             results.facets.tags = posts.tagCounts(over: ids, limit: Self.facetLimit)
 
@@ -242,6 +241,10 @@ extension SearchIndex {
             return scores[a] != scores[b] ? scores[a] > scores[b] : ids[a] > ids[b]
         }
         let wanted = offset + limit
+        // Deep pages: sorting everything beats keeping thousands in order.
+        if wanted * 8 >= ids.count {
+            return ids.indices.sorted(by: isBefore).prefix(wanted).dropFirst(offset)
+        }
         var best: [Int] = []
         best.reserveCapacity(min(wanted, ids.count) + 1)
         for index in ids.indices {
