@@ -12,6 +12,7 @@ private final class TestBlog: Sendable {
 
     init() throws {
         site = try TemporarySite()
+        site.removeAtExit()  // shared through a static let
         let posts: [(String, String, String, String, String)] = [
             // name, title, tags, author, body
             ("2019-03-01-beteiligung", "Bürgerbeteiligung in Köln", "[Beteiligung, Köln]", "Anna Müller",

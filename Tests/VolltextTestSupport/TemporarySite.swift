@@ -1,6 +1,7 @@
 import Foundation
+import Synchronization
 
-/// A throw-away site folder for tests, removed on deinit.
+/// A throw-away site folder for tests, removed on deinit with its index file.
 public final class TemporarySite: Sendable {
     public let root: URL
 
@@ -9,7 +10,24 @@ public final class TemporarySite: Sendable {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
 
-    deinit { try? FileManager.default.removeItem(at: root) }
+    deinit { Self.remove(root.path) }
+
+    private static func remove(_ root: String) {
+        try? FileManager.default.removeItem(atPath: root)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: root + ".sqlite" + suffix) }
+    }
+
+    /// For a site kept in a `static let`, which is never deinitialised: removes
+    /// it when the test process exits.
+    public func removeAtExit() {
+        let isFirst = sitesToRemoveAtExit.withLock { sites in
+            sites.append(root.path)
+            return sites.count == 1
+        }
+        if isFirst {
+            atexit { for root in sitesToRemoveAtExit.withLock({ $0 }) { TemporarySite.remove(root) } }
+        }
+    }
 
     /// Writes a file (creating folders), relative to the site root.
     public func write(_ path: String, _ contents: String) throws {
@@ -94,3 +112,5 @@ public enum CrudeFrontMatter {
         return items
     }
 }
+
+private let sitesToRemoveAtExit = Mutex<[String]>([])
