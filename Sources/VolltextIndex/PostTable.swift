@@ -18,7 +18,7 @@ final class PostTable: Sendable {
         /// Indexed by post id (the FTS5 rowid); ids without a post have `order` -1.
         /// Tokens in all columns, as FTS5 counts them for BM25.
         let lengths: [UInt32]
-        /// Rank by `sort_date`, then id: larger is newer.
+        /// Rank by `sort_date`: larger is newer, equal for the same time.
         let order: [Int32]
         /// `YYYY-MM-DD`, for `since` and `until`.
         let dates: [String]
@@ -67,15 +67,18 @@ final class PostTable: Sendable {
         let count = Int(try Int64.fetchOne(db, sql: "SELECT max(id) FROM post") ?? -1) + 1
         // The order comes from the sort_date index alone; the dates from one pass over the table.
         var order = [Int32](repeating: -1, count: count)
-        var rank: Int32 = 0
-        let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM post ORDER BY sort_date, id")
-        while let id = try ids.next() {
-            order[Int(id)] = rank
-            rank += 1
+        var rank: Int32 = -1
+        var previous: String?
+        let posts = try Row.fetchCursor(db, sql: "SELECT id, sort_date FROM post ORDER BY sort_date")
+        while let row = try posts.next() {
+            let sortDate: String = row[1]
+            if sortDate != previous { rank += 1 }
+            previous = sortDate
+            order[row[0] as Int] = rank
         }
         var dates = [String](repeating: "", count: count)
-        let posts = try Row.fetchCursor(db, sql: "SELECT id, date FROM post")
-        while let row = try posts.next() { dates[row[0] as Int] = row[1] }
+        let dateRows = try Row.fetchCursor(db, sql: "SELECT id, date FROM post")
+        while let row = try dateRows.next() { dates[row[0] as Int] = row[1] }
 
         // FTS5 stores each row's token counts per column as varints.
         var lengths = [UInt32](repeating: 0, count: count)

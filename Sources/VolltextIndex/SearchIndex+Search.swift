@@ -228,37 +228,36 @@ extension SearchIndex {
     /// `offset + limit` are kept in order while walking the matches.
     private static func page(ids: [Int64], scores: [Double], posts: PostTable.Snapshot, sort: SearchRequest.Sort,
                              offset: Int, limit: Int) -> ArraySlice<Int> {
-        func key(_ index: Int) -> (Double, Int32, Int64) {
-            let order = posts.order[Int(ids[index])]
+        /// Larger comes first; the id last, so that no two keys are equal.
+        func key(_ index: Int) -> (Double, Int32, Double, Int64) {
+            let (id, score) = (ids[index], scores[index])
+            let order = posts.order[Int(id)]
             return switch sort {
-            case .relevance: ((scores[index] * 10).rounded(), order, ids[index])
-            case .date: (Double(order), 0, 0)
+            case .relevance: ((score * 10).rounded(), order, score, id)
+            case .date: (Double(order), 0, score, id)
             }
-        }
-        func isBefore(_ a: Int, _ b: Int) -> Bool {
-            let (keyA, keyB) = (key(a), key(b))
-            if keyA != keyB { return keyA > keyB }
-            return scores[a] != scores[b] ? scores[a] > scores[b] : ids[a] > ids[b]
         }
         let wanted = offset + limit
         // Deep pages: sorting everything beats keeping thousands in order.
         if wanted * 8 >= ids.count {
-            return ids.indices.sorted(by: isBefore).prefix(wanted).dropFirst(offset)
+            let keys = ids.indices.map(key)
+            return ids.indices.sorted { keys[$0] > keys[$1] }.prefix(wanted).dropFirst(offset)
         }
-        var best: [Int] = []
-        best.reserveCapacity(min(wanted, ids.count) + 1)
+        var best: [(key: (Double, Int32, Double, Int64), index: Int)] = []
+        best.reserveCapacity(wanted + 1)
         for index in ids.indices {
-            if best.count == wanted, let last = best.last, !isBefore(index, last) { continue }
+            let candidate = key(index)
+            if best.count == wanted, let last = best.last, candidate < last.key { continue }
             // Binary search for the insertion point among the best so far.
             var (low, high) = (0, best.count)
             while low < high {
                 let middle = (low + high) / 2
-                if isBefore(index, best[middle]) { high = middle } else { low = middle + 1 }
+                if candidate > best[middle].key { high = middle } else { low = middle + 1 }
             }
-            best.insert(index, at: low)
+            best.insert((candidate, index), at: low)
             if best.count > wanted { best.removeLast() }
         }
-        return best.dropFirst(offset)
+        return best.map(\.index).dropFirst(offset)
     }
 
     /// The page's rows and snippets, in page order.

@@ -202,6 +202,27 @@ private final class TestBlog: Sendable {
         #expect(throws: QueryError.self) { try blog.search("Verwaltung", offset: 10_001) }
     }
 
+    @Test func sameDayGoesToTheBetterMatchAndManyNearTiesToTheNewest() throws {
+        let site = try TemporarySite()
+        // Same day: by date, the post about the word comes first, whatever its id.
+        try site.write("_posts/2021-03-03-b-nebenbei.md", TemporarySite.post(
+            title: "Nebenbei", date: "2021-03-03", body: "Ein Text über Gärten, der einmal Radwege erwähnt."))
+        try site.write("_posts/2021-03-03-a-radwege.md", TemporarySite.post(
+            title: "Radwege", date: "2021-03-03", body: "Radwege, Radwege und noch mehr Radwege."))
+        // Forty posts that match equally well: by relevance the newest come first.
+        for day in 1...28 {
+            try site.write("_posts/2020-02-\(String(format: "%02d", day))-gleich.md", TemporarySite.post(
+                title: "Tag \(day)", date: "2020-02-\(String(format: "%02d", day))", body: "Gleiche Worte über Brücken."))
+        }
+        let index = try SearchIndex(path: site.indexPath, create: true)
+        _ = try index.update(from: SiteReader(root: site.root))
+        let byDate = try index.search(SearchRequest(query: "Radwege", sort: .date))
+        #expect(byDate.hits.map(\.title) == ["Radwege", "Nebenbei"])
+        let ties = try index.search(SearchRequest(query: "Brücken", limit: 3, offset: 1))
+        #expect(ties.total == 28)
+        #expect(ties.hits.map(\.title) == ["Tag 27", "Tag 26", "Tag 25"])
+    }
+
     @Test func snippetsMarkTheOriginalWordsAsSafeHTML() throws {
         let blog = try Self.blog.get()
         let snippet = try #require(try blog.search("Verwaltungen Tabellen").hits.first?.snippet)
