@@ -7,7 +7,8 @@ import VolltextIndex
 // and tag filters), each ROUNDS times (default 5), single-threaded, with
 // snippets and tag facets as the API returns them, and prints one JSON line:
 // requests, p50/p90/p99/max latency in milliseconds and the mean hit count.
-// With VOLLTEXT_PER_QUERY=1 it also prints each query's median and total to stderr.
+// With VOLLTEXT_PER_QUERY=1 it also prints each query's median and total to
+// stderr; VOLLTEXT_ONLY=TEXT runs only the queries whose text is TEXT.
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -17,7 +18,7 @@ guard arguments.count >= 2 else {
 let index = try SearchIndex(path: arguments[1])
 let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
 
-let queries: [SearchRequest] = [
+var queries: [SearchRequest] = [
     "Daten", "Open Data", "Transparenz", "Verwaltung", "Informationsfreiheit", "Haushalt", "Berlin",
     "Bürgerbeteiligung", "Buergerbeteiligung", "offene Daten Kommunen", "Open-Data-Gesetz", "Lizenzen",
     "Jugend hackt", "Wikipedia", "Hackathon Berlin", "Verkehr Bahn", "Wahlen", "Bundestag Gesetz",
@@ -32,6 +33,9 @@ let queries: [SearchRequest] = [
     SearchRequest(query: "Transparenz", tags: ["Offene Daten"], limit: 10),
 ]
 
+if let only = ProcessInfo.processInfo.environment["VOLLTEXT_ONLY"] {
+    queries = queries.filter { $0.query == only }
+}
 var latencies: [Double] = []
 var perQuery = [[Double]](repeating: [], count: queries.count)
 var totals = [Int](repeating: 0, count: queries.count)
