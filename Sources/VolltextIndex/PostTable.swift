@@ -11,11 +11,11 @@ import Synchronization
 ///
 /// A snapshot is loaded once per index generation, inside the same read
 /// transaction as the search that needs it, so it always describes the index
-/// being searched. At 50,000 posts it takes about 2 MB and 30 ms to load.
+/// being searched. At 50,000 posts it takes about 2 MB and 50 ms to load.
 final class PostTable: Sendable {
     struct Snapshot: Sendable {
         let generation: String
-        /// Indexed by post id (the FTS5 rowid); ids without a post have `order` -1.
+        // The arrays are indexed by post id (the FTS5 rowid); ids without a post have `order` -1.
         /// Tokens in all columns, as FTS5 counts them for BM25.
         let lengths: [UInt32]
         /// Rank by `sort_date`: larger is newer, equal for the same time.
@@ -27,6 +27,8 @@ final class PostTable: Sendable {
         let tagIDs: [Int32]
         let tagNames: [Int32: String]
         let tagIDsByKey: [String: Int32]
+        /// One more than the largest tag id in use.
+        let tagIDLimit: Int
 
         var idCount: Int { order.count }
 
@@ -38,7 +40,7 @@ final class PostTable: Sendable {
 
         /// Tag counts over `ids`, most frequent first, then by name; at most `limit`.
         func tagCounts(over ids: some Sequence<Int64>, limit: Int) -> [SearchResults.TagCount] {
-            var counts = [Int32](repeating: 0, count: Int(tagNames.keys.max() ?? 0) + 1)
+            var counts = [Int32](repeating: 0, count: tagIDLimit)
             for id in ids {
                 for tag in tags(of: id) { counts[Int(tag)] += 1 }
             }
@@ -64,21 +66,25 @@ final class PostTable: Sendable {
     }
 
     private static func load(generation: String, db: Database) throws -> Snapshot {
-        let count = Int(try Int64.fetchOne(db, sql: "SELECT max(id) FROM post") ?? -1) + 1
+        let count = max(0, Int(try Int64.fetchOne(db, sql: "SELECT max(id) FROM post") ?? -1) + 1)
         // The order comes from the sort_date index alone; the dates from one pass over the table.
         var order = [Int32](repeating: -1, count: count)
         var rank: Int32 = -1
         var previous: String?
         let posts = try Row.fetchCursor(db, sql: "SELECT id, sort_date FROM post ORDER BY sort_date")
         while let row = try posts.next() {
-            let sortDate: String = row[1]
+            let (id, sortDate): (Int, String) = (row[0], row[1])
+            guard id >= 0 else { continue }
             if sortDate != previous { rank += 1 }
             previous = sortDate
-            order[row[0] as Int] = rank
+            order[id] = rank
         }
         var dates = [String](repeating: "", count: count)
         let dateRows = try Row.fetchCursor(db, sql: "SELECT id, date FROM post")
-        while let row = try dateRows.next() { dates[row[0] as Int] = row[1] }
+        while let row = try dateRows.next() {
+            let id: Int = row[0]
+            if id >= 0 { dates[id] = row[1] }
+        }
 
         // FTS5 stores each row's token counts per column as varints.
         var lengths = [UInt32](repeating: 0, count: count)
@@ -99,7 +105,8 @@ final class PostTable: Sendable {
             let id: Int = row[0]
             guard id >= nextPost && id < count else { continue }
             while nextPost < id { nextPost += 1; tagStarts[nextPost] = Int32(tagIDs.count) }
-            tagIDs.append(row[1])
+            let tag: Int32 = row[1]
+            if tag >= 0 { tagIDs.append(tag) }
         }
         while nextPost < count { nextPost += 1; tagStarts[nextPost] = Int32(tagIDs.count) }
 
@@ -109,8 +116,10 @@ final class PostTable: Sendable {
             tagNames[row[0]] = row[1]
             tagIDsByKey[row[2]] = row[0]
         }
+        let tagIDLimit = Int(max(tagIDs.max() ?? 0, tagNames.keys.max() ?? 0, 0)) + 1
         return Snapshot(generation: generation, lengths: lengths, order: order, dates: dates,
-                        tagStarts: tagStarts, tagIDs: tagIDs, tagNames: tagNames, tagIDsByKey: tagIDsByKey)
+                        tagStarts: tagStarts, tagIDs: tagIDs, tagNames: tagNames, tagIDsByKey: tagIDsByKey,
+                        tagIDLimit: tagIDLimit)
     }
 
     /// SQLite's varint: big-endian groups of 7 bits, high bit set on all but the last.
