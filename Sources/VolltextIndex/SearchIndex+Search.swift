@@ -191,7 +191,7 @@ extension SearchIndex {
             if let match {
                 (ids, scores) = try BM25Ranking.scores(match: match, weights: weights.columns, lengths: posts.lengths, db: db)
             } else {
-                ids = (0..<Int64(posts.idCount)).filter(posts.exists)
+                ids = Array(0..<Int64(posts.idCount))  // the filter below keeps those that are posts
                 scores = [Double](repeating: 0, count: ids.count)
             }
 
