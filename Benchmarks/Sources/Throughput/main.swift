@@ -18,36 +18,28 @@ func seconds(_ body: () -> Void) -> Double {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
+/// The median MB/s of `body` run over every real post, ROUNDS times.
+func medianMegabytesPerSecond(_ posts: [[UInt8]], _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Double {
+    let bytes = posts.reduce(0) { $0 + $1.count }
+    return median((0..<rounds).map { _ in
+        Double(bytes) / 1e6 / seconds { for post in posts { post.withUnsafeBufferPointer(body) } }
+    })
+}
+
 switch mode {
 case "analyze":
     let posts = BenchmarkData.postTexts()
-    let bytes = posts.reduce(0) { $0 + $1.count }
     let analyzer = GermanAnalyzer()
     var terms = 0
-    let rates = (0..<rounds).map { _ in
-        let time = seconds {
-            for post in posts {
-                post.withUnsafeBufferPointer { analyzer.analyze(utf8: $0, prefixForms: true) { _ in terms += 1 } }
-            }
-        }
-        return Double(bytes) / 1e6 / time
-    }
+    let rate = medianMegabytesPerSecond(posts) { analyzer.analyze(utf8: $0, prefixForms: true) { _ in terms += 1 } }
     print(String(format: "analyzer: %.1f MB/s (median of %d rounds over %d posts, %.2f MB, %d terms per round)",
-                 median(rates), rounds, posts.count, Double(bytes) / 1e6, terms / rounds))
+                 rate, rounds, posts.count, Double(posts.reduce(0) { $0 + $1.count }) / 1e6, terms / rounds))
 case "ranges":
     let posts = BenchmarkData.postTexts()
-    let bytes = posts.reduce(0) { $0 + $1.count }
     let analyzer = GermanAnalyzer()
     var words = 0
-    let rates = (0..<rounds).map { _ in
-        let time = seconds {
-            for post in posts {
-                post.withUnsafeBufferPointer { analyzer.wordRanges(utf8: $0) { _, _ in words += 1 } }
-            }
-        }
-        return Double(bytes) / 1e6 / time
-    }
-    print(String(format: "word ranges: %.1f MB/s (median of %d rounds, %d words per round)", median(rates), rounds, words / rounds))
+    let rate = medianMegabytesPerSecond(posts) { analyzer.wordRanges(utf8: $0) { _, _ in words += 1 } }
+    print(String(format: "word ranges: %.1f MB/s (median of %d rounds, %d words per round)", rate, rounds, words / rounds))
 case "stem":
     // Like the C library, start from UTF-8 and end with the stem in UTF-8, so
     // decoding and encoding count on both sides.
