@@ -27,13 +27,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "VolltextAnalysis"),
-        // cmark-gfm from Debian (libcmark-gfm-dev, libcmark-gfm-extensions-dev).
-        .systemLibrary(
-            name: "CCMarkGFM",
-            pkgConfig: "libcmark-gfm",
-            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
-        ),
-        .target(name: "VolltextSite", dependencies: ["CCMarkGFM", "Yams"]),
+        .target(name: "VolltextSite", dependencies: ["Yams"]),
         .target(
             name: "VolltextIndex",
             dependencies: [

@@ -1,63 +1,82 @@
 /// Raw HTML inside Markdown (iframes, `<br>`, `<a href>`), reduced to its text.
+///
+/// Linear in the input: a tag's end is looked for at most 1,024 bytes on and
+/// never past another unquoted `<`, and comments' ends are found by a
+/// ``ForwardFinder``, so 80 KB of `<a` costs one pass.
 enum HTMLText {
     /// Drops tags and comments, and the content of `script`, `style` and
     /// `iframe`; block tags and `<br>` become line breaks; entities are decoded.
     static func text(of html: String) -> String {
-        var output = ""
-        var rest = Substring(html)
-        var skippingUntil: String?  // closing tag whose content is dropped
-        while let open = rest.firstIndex(of: "<") {
-            if skippingUntil == nil { output += rest[..<open] }
-            rest = rest[open...]
-            if rest.hasPrefix("<!--") {
-                rest = rest.range(of: "-->").map { rest[$0.upperBound...] } ?? ""
+        text(of: Array(html.utf8))
+    }
+
+    static func text(of bytes: [UInt8]) -> String {
+        guard bytes.contains(.lessThan) else { return decodeEntities(String(decoding: bytes, as: UTF8.self)) }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var commentEnd = ForwardFinder(needle: Array("-->".utf8))
+        var skippingUntil: [UInt8]?  // the closing tag whose content is dropped
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == .lessThan else {
+                if skippingUntil == nil { output.append(bytes[index]) }
+                index += 1
                 continue
             }
-            guard let close = tagEnd(in: rest) else {
-                // A lone "<" (as in "a < b") is text.
-                if skippingUntil == nil { output += "<" }
-                rest = rest.dropFirst()
+            if bytes[index...].starts(with: "<!--".utf8) {
+                index = commentEnd.next(in: bytes, from: index + 4).map { $0 + 3 } ?? bytes.count
                 continue
             }
-            let tag = rest[rest.index(after: rest.startIndex)..<close]
-            rest = rest[rest.index(after: close)...]
-            let name = tag.prefix { $0.isLetter || $0.isNumber || $0 == "/" }.lowercased()
+            guard let close = tagEnd(in: bytes[...], from: index) else {
+                if skippingUntil == nil { output.append(.lessThan) }  // a lone "<", as in "a < b", is text
+                index += 1
+                continue
+            }
+            let name = bytes[(index + 1)..<close].prefix { isASCIILetterOrDigit($0) || $0 == .slash }.map { $0 | 0x20 }
+            let selfClosing = bytes[close - 1] == .slash
+            index = close + 1
             if let closing = skippingUntil {
                 if name == closing { skippingUntil = nil }
                 continue
             }
-            if ["script", "style", "iframe"].contains(name), !tag.hasSuffix("/") {
-                skippingUntil = "/" + name
-            } else if blockTags.contains(name.hasPrefix("/") ? String(name.dropFirst()) : name) {
-                output += "\n"
-            } else {
-                // Inline tags like <a> or <span> separate nothing: "<b>Daten</b>schutz" stays one word.
-            }
+            let bare = name.first == .slash ? Array(name.dropFirst()) : name
+            if Self.contentDropped.contains(name), !selfClosing {
+                skippingUntil = [.slash] + name
+            } else if blockTags.contains(String(decoding: bare, as: UTF8.self)) {
+                output.append(.newline)
+            }  // inline tags like <a> or <span> separate nothing: "<b>Daten</b>schutz" stays one word
         }
-        if skippingUntil == nil { output += rest }
-        return decodeEntities(output)
+        return decodeEntities(String(decoding: output, as: UTF8.self))
     }
+
+    private static let contentDropped: Set<[UInt8]> = [Array("script".utf8), Array("style".utf8), Array("iframe".utf8)]
 
     private static let blockTags: Set<String> = [
         "br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
         "table", "blockquote", "pre", "hr", "section", "article", "figure", "figcaption", "dd", "dt",
     ]
 
-    /// The `>` that ends the tag starting at `text.startIndex`, skipping quoted attribute values.
-    private static func tagEnd(in text: Substring) -> String.Index? {
-        var quote: Character?
-        var index = text.index(after: text.startIndex)
-        guard index < text.endIndex, text[index].isLetter || text[index] == "/" || text[index] == "!" else { return nil }
-        while index < text.endIndex {
-            let character = text[index]
+    /// The `>` that ends the tag whose `<` is at `start`, skipping quoted
+    /// attribute values; nil for a `<` that opens no tag.
+    static func tagEnd(in text: ArraySlice<UInt8>, from start: Int) -> Int? {
+        var index = start + 1
+        guard index < text.endIndex,
+              isASCIILetterOrDigit(text[index]) && text[index] > UInt8(ascii: "9") || text[index] == .slash
+                || text[index] == .exclamationMark else { return nil }
+        var quote: UInt8?
+        let limit = min(text.endIndex, start + 1024)
+        while index < limit {
+            let byte = text[index]
             if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == ">" {
+                if byte == open { quote = nil }
+            } else if byte == .quote || byte == .apostrophe {
+                quote = byte
+            } else if byte == .greaterThan {
                 return index
+            } else if byte == .lessThan {
+                return nil
             }
-            index = text.index(after: index)
+            index += 1
         }
         return nil
     }

@@ -1,136 +1,719 @@
-import Foundation
-import CCMarkGFM
-
-/// Turns a post's Markdown (kramdown-style, as Jekyll writes it) into the
-/// plain text that gets indexed.
+/// Turns a post's Markdown (kramdown-style as Jekyll writes it, or Hugo's
+/// Goldmark) into the plain text that gets indexed: the words a reader sees,
+/// with link and image URLs, markup, Liquid and shortcodes gone, and code
+/// blocks kept apart so the index can weigh them low.
 ///
-/// Parsing is cmark-gfm's, the reference CommonMark parser (with tables,
-/// strikethrough and autolinks), rather than regular expressions: emphasis,
-/// escapes like `Analyst\*innen`, entities and nested links come out right.
-/// Around it, Liquid (`{% … %}`, `{{ … }}`), Hugo shortcodes (`{{< … >}}`)
-/// and WordPress shortcodes (`[framed_box …]`) are dropped first.
+/// Search needs the text, not the HTML, so this is a text extractor on UTF-8
+/// bytes that follows CommonMark's block structure (fences, indented code,
+/// HTML blocks, lists, quotes, headings, GFM tables) and its inline rules
+/// where they change words (escapes, code spans, links, autolinks, emphasis),
+/// rather than a renderer. Every pass is linear in the post's length: each
+/// forward search either remembers where it found its target or that there
+/// is none, and every other scan has a fixed bound.
 public enum MarkdownText {
     /// The body text and, apart, the text of code blocks.
     public static func plainText(fromMarkdown markdown: String) -> (body: String, code: String) {
-        plainText(fromMarkdown: markdown, insideHTML: false)
+        let source = LiquidStripper.strip(markdown)
+        var reader = MarkdownBlockReader(Array(source.utf8))
+        reader.read()
+        return (reader.body.finished, reader.code.finished)
+    }
+}
+
+// MARK: - Blocks
+
+/// Reads the Markdown line by line into blocks of text.
+private struct MarkdownBlockReader {
+    private let bytes: [UInt8]
+    var body = TextCollector()
+    var code = TextCollector()
+
+    /// Lines of the open paragraph, joined by newlines.
+    private var paragraph: [UInt8] = []
+    /// Rows of a GFM table after its delimiter row.
+    private var inTable = false
+    /// The open fenced code block: its character, length and the block it started in.
+    private var fence: (byte: UInt8, count: Int)?
+    /// The open HTML block and how it ends.
+    private var html: (text: [UInt8], end: HTMLBlockEnd)?
+    /// Content columns of the open list items, innermost last.
+    private var listColumns: [Int] = []
+    private var previousLineBlank = true
+    private var quoteDepth = 0
+
+    private enum HTMLBlockEnd {
+        case blankLine
+        case marker([UInt8])
     }
 
-    /// `insideHTML`: the text of an HTML block, parsed once more because
-    /// kramdown, unlike CommonMark, reads Markdown after a `<br>` line.
-    private static func plainText(fromMarkdown markdown: String, insideHTML: Bool) -> (body: String, code: String) {
-        let source = insideHTML ? markdown : LiquidStripper.strip(markdown)
-        cmark_gfm_core_extensions_ensure_registered()
-        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return (source, "") }
-        defer { cmark_parser_free(parser) }
-        for name in ["table", "strikethrough", "autolink"] {
-            if let extensionHandle = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, extensionHandle)
-            }
-        }
-        var utf8 = source
-        utf8.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
-        }
-        guard let document = cmark_parser_finish(parser) else { return (source, "") }
-        defer { cmark_node_free(document) }
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-        var body = TextCollector()
-        var code = TextCollector()
-        let iterator = cmark_iter_new(document)
-        defer { cmark_iter_free(iterator) }
-        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
-            guard let node = cmark_iter_get_node(iterator) else { continue }
-            let type = cmark_node_get_type(node)
-            let literal = { cmark_node_get_literal(node).map { String(cString: $0) } ?? "" }
-            if event == CMARK_EVENT_ENTER {
-                switch type {
-                case CMARK_NODE_TEXT, CMARK_NODE_CODE: body.append(literal())
-                case CMARK_NODE_CODE_BLOCK: code.appendBlock(literal())
-                case CMARK_NODE_HTML_BLOCK where insideHTML: body.appendBlock(HTMLText.text(of: literal()))
-                case CMARK_NODE_HTML_BLOCK:
-                    let inner = plainText(fromMarkdown: HTMLText.text(of: literal()), insideHTML: true)
-                    body.appendBlock(inner.body)
-                    if !inner.code.isEmpty { code.appendBlock(inner.code) }
-                case CMARK_NODE_HTML_INLINE: body.append(HTMLText.text(of: literal()))
-                case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: body.append("\n")
-                case CMARK_NODE_LINK where isBareURL(node):
-                    // An autolink shows its URL as its text: drop both.
-                    cmark_iter_reset(iterator, node, CMARK_EVENT_EXIT)
-                default: break
+    mutating func read() {
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != .newline { end += 1 }
+            readLine(start..<end)
+            start = end + 1
+        }
+        closeOpenBlocks()
+    }
+
+    private mutating func closeOpenBlocks() {
+        flushParagraph()
+        if let open = html { endHTMLBlock(open.text) }
+        html = nil
+        fence = nil
+    }
+
+    private mutating func readLine(_ range: Range<Int>) {
+        var line = bytes[range]
+        // Block quotes: strip their markers; a change of depth ends a paragraph.
+        var depth = 0
+        while let content = Self.afterQuoteMarker(line) {
+            depth += 1
+            line = content
+        }
+        if depth != quoteDepth, fence == nil, html == nil {
+            flushParagraph()
+            quoteDepth = depth
+        }
+        if let open = fence {
+            let (indent, rest) = Self.indentation(of: line)
+            if indent - (listColumns.last ?? 0) < 4 || indent < 4, Self.isClosingFence(rest, byte: open.byte, count: open.count) {
+                fence = nil
+                code.endBlock()
+            } else {
+                code.appendLine(Array(line))
+            }
+            return
+        }
+        if var open = html {
+            open.text.append(contentsOf: line)
+            open.text.append(.newline)
+            switch open.end {
+            case .blankLine:
+                if Self.isBlank(line) {
+                    html = nil
+                    endHTMLBlock(open.text)
+                    previousLineBlank = true
+                    return
                 }
-            } else if event == CMARK_EVENT_EXIT, type.rawValue & UInt32(CMARK_NODE_TYPE_MASK) == UInt32(CMARK_NODE_TYPE_BLOCK) {
-                body.endBlock()  // paragraphs, headings, list items, table cells
+                html = open
+            case let .marker(marker):
+                if Self.contains(marker, in: line) {
+                    html = nil
+                    endHTMLBlock(open.text)
+                } else {
+                    html = open
+                }
+            }
+            return
+        }
+        if Self.isBlank(line) {
+            flushParagraph()
+            inTable = false
+            previousLineBlank = true
+            return
+        }
+        let (indent, _) = Self.indentation(of: line)
+        // Leave list items whose content column this line does not reach, unless it continues a paragraph.
+        while let column = listColumns.last, indent < column, previousLineBlank || paragraph.isEmpty {
+            listColumns.removeLast()
+        }
+        readContent(line, indent: indent - (listColumns.last ?? 0))
+        previousLineBlank = false
+    }
+
+    /// One line's content, after quote markers; `indent` counts columns past the list item's content column.
+    private mutating func readContent(_ line: ArraySlice<UInt8>, indent: Int) {
+        let (_, rest) = Self.indentation(of: line)
+        if indent >= 4 {
+            if paragraph.isEmpty && !inTable {
+                code.appendLine(Array(rest))  // an indented code block
+            } else {
+                appendParagraphLine(rest)
+            }
+            return
+        }
+        if let (byte, count) = Self.openingFence(rest) {
+            flushParagraph()
+            fence = (byte, count)
+            code.endBlock()
+            return
+        }
+        if let heading = Self.atxHeading(rest) {
+            flushParagraph()
+            paragraph.append(contentsOf: heading)
+            flushParagraph()
+            return
+        }
+        if let first = rest.first, first == .equals || first == .hyphen, !paragraph.isEmpty,
+           rest.allSatisfy({ $0 == first || $0 == .space || $0 == .tab }), !inTable {
+            flushParagraph()  // a setext heading's underline
+            return
+        }
+        if Self.isThematicBreak(rest) {
+            flushParagraph()
+            return
+        }
+        if let end = Self.htmlBlockStart(rest, canInterruptParagraph: !paragraph.isEmpty) {
+            flushParagraph()
+            html = ([], end)
+            readLine(rest.startIndex..<rest.endIndex)  // the first line may close it too
+            return
+        }
+        if let content = Self.afterListMarker(rest) {
+            flushParagraph()
+            let (_, markerIndent) = (0, indent + (listColumns.last ?? 0))
+            let contentColumn = markerIndent + (content.startIndex - rest.startIndex)
+            listColumns.append(contentColumn)
+            if !content.isEmpty { readContent(content, indent: 0) }
+            return
+        }
+        if paragraph.isEmpty, Self.isLinkReferenceDefinition(rest) { return }
+        if Self.isTableDelimiterRow(rest), paragraph.contains(.pipe), !paragraph.contains(.newline) {
+            let header = paragraph
+            paragraph = []
+            appendTableRow(header[...])
+            inTable = true
+            return
+        }
+        if inTable {
+            appendTableRow(rest)
+            return
+        }
+        appendParagraphLine(rest)
+    }
+
+    private mutating func appendParagraphLine(_ line: ArraySlice<UInt8>) {
+        if !paragraph.isEmpty { paragraph.append(.newline) }
+        paragraph.append(contentsOf: line)
+    }
+
+    private mutating func flushParagraph() {
+        guard !paragraph.isEmpty else { return }
+        body.appendBlock(InlineText.text(of: paragraph))
+        paragraph.removeAll(keepingCapacity: true)
+    }
+
+    /// A table row: each cell a line of its own.
+    private mutating func appendTableRow(_ row: ArraySlice<UInt8>) {
+        var cells: [UInt8] = []
+        var cellStart = row.startIndex
+        var index = row.startIndex
+        while index <= row.endIndex {
+            if index == row.endIndex || (row[index] == .pipe && (index == row.startIndex || row[index - 1] != .backslash)) {
+                let cell = Self.trimmedSpaces(row[cellStart..<index])
+                if !cell.isEmpty {
+                    if !cells.isEmpty { cells.append(.newline) }
+                    cells.append(contentsOf: cell)
+                }
+                cellStart = index + 1
+            }
+            index += 1
+        }
+        if !cells.isEmpty { body.appendBlock(InlineText.text(of: cells)) }
+    }
+
+    /// kramdown reads Markdown inside and after HTML lines, so the block's text goes through the inline rules too.
+    private mutating func endHTMLBlock(_ html: [UInt8]) {
+        flushParagraph()
+        body.appendBlock(InlineText.text(of: Array(HTMLText.text(of: html).utf8)))
+    }
+
+    // MARK: Line shapes
+
+    private static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        line.allSatisfy { $0 == .space || $0 == .tab }
+    }
+
+    /// Columns of leading white space (tabs to the next multiple of 4) and the rest.
+    private static func indentation(of line: ArraySlice<UInt8>) -> (Int, ArraySlice<UInt8>) {
+        var columns = 0
+        var index = line.startIndex
+        while index < line.endIndex {
+            if line[index] == .space { columns += 1 }
+            else if line[index] == .tab { columns += 4 - columns % 4 }
+            else { break }
+            index += 1
+        }
+        return (columns, line[index...])
+    }
+
+    private static func afterQuoteMarker(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let (indent, rest) = indentation(of: line)
+        guard indent < 4, rest.first == .greaterThan else { return nil }
+        let after = rest.dropFirst()
+        return after.first == .space ? after.dropFirst() : after
+    }
+
+    private static func openingFence(_ rest: ArraySlice<UInt8>) -> (UInt8, Int)? {
+        guard let first = rest.first, first == .backtick || first == .tilde else { return nil }
+        let count = rest.prefix { $0 == first }.count
+        guard count >= 3 else { return nil }
+        if first == .backtick, rest.dropFirst(count).contains(.backtick) { return nil }
+        return (first, count)
+    }
+
+    private static func isClosingFence(_ rest: ArraySlice<UInt8>, byte: UInt8, count: Int) -> Bool {
+        let run = rest.prefix { $0 == byte }.count
+        return run >= count && isBlank(rest.dropFirst(run))
+    }
+
+    /// The text of `## Heading ##`.
+    private static func atxHeading(_ rest: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let level = rest.prefix { $0 == .hash }.count
+        guard (1...6).contains(level) else { return nil }
+        var text = rest.dropFirst(level)
+        guard text.isEmpty || text.first == .space || text.first == .tab else { return nil }
+        text = trimmedSpaces(text)
+        var end = text.endIndex
+        while end > text.startIndex, text[end - 1] == .hash { end -= 1 }
+        if end == text.startIndex || text[end - 1] == .space || text[end - 1] == .tab { text = text[..<end] }
+        return trimmedSpaces(text)
+    }
+
+    private static func isThematicBreak(_ rest: ArraySlice<UInt8>) -> Bool {
+        guard let first = rest.first, first == .asterisk || first == .hyphen || first == .underscore else { return false }
+        var count = 0
+        for byte in rest {
+            if byte == first { count += 1 } else if byte != .space && byte != .tab { return false }
+        }
+        return count >= 3
+    }
+
+    /// The content after `- `, `* `, `+ `, `1. ` or `1) `; nil if the line is no list item.
+    private static func afterListMarker(_ rest: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        var index = rest.startIndex
+        guard index < rest.endIndex else { return nil }
+        if rest[index] == .hyphen || rest[index] == .asterisk || rest[index] == .plus {
+            index += 1
+        } else {
+            let digits = rest.prefix { $0 &- UInt8(ascii: "0") < 10 }.count
+            guard (1...9).contains(digits) else { return nil }
+            index += digits
+            guard index < rest.endIndex, rest[index] == .period || rest[index] == .closingParenthesis else { return nil }
+            index += 1
+        }
+        if index == rest.endIndex { return rest[index...] }
+        guard rest[index] == .space || rest[index] == .tab else { return nil }
+        let spaces = rest[index...].prefix { $0 == .space }.count
+        return rest[(index + (spaces >= 1 && spaces <= 4 ? spaces : 1))...]
+    }
+
+    /// `[label]: url "title"`, which defines a link and shows nothing; footnotes (`[^1]: …`) are text.
+    private static func isLinkReferenceDefinition(_ rest: ArraySlice<UInt8>) -> Bool {
+        guard rest.first == .openingBracket, rest.dropFirst().first != .caret,
+              let close = rest.prefix(1000).firstIndex(of: .closingBracket), close > rest.startIndex + 1 else { return false }
+        return rest[(close + 1)...].first == .colon
+    }
+
+    /// `| --- | :---: |`: at least one `-` in each cell, colons only at the ends.
+    private static func isTableDelimiterRow(_ rest: ArraySlice<UInt8>) -> Bool {
+        guard rest.contains(.hyphen) else { return false }
+        return rest.allSatisfy { $0 == .pipe || $0 == .hyphen || $0 == .colon || $0 == .space || $0 == .tab }
+            && (rest.contains(.pipe) || rest.contains(.colon))
+    }
+
+    /// The end of an HTML block that starts on this line (CommonMark's seven kinds), nil if none does.
+    private static func htmlBlockStart(_ rest: ArraySlice<UInt8>, canInterruptParagraph: Bool) -> HTMLBlockEnd? {
+        guard rest.first == .lessThan else { return nil }
+        let after = rest.dropFirst()
+        if after.starts(with: "!--".utf8) { return .marker(Array("-->".utf8)) }
+        if after.first == .questionMark { return .marker(Array("?>".utf8)) }
+        if after.starts(with: "![CDATA[".utf8) { return .marker(Array("]]>".utf8)) }
+        if after.first == .exclamationMark { return .marker([.greaterThan]) }
+        let closing = after.first == .slash
+        let name = Array(after.dropFirst(closing ? 1 : 0).prefix { isASCIILetterOrDigit($0) || $0 == .hyphen }.map { $0 | 0x20 })
+        guard !name.isEmpty else { return nil }
+        let next = after.dropFirst((closing ? 1 : 0) + name.count).first
+        let endsName = next == nil || next == .space || next == .tab || next == .greaterThan || next == .slash
+        let nameText = String(decoding: name, as: UTF8.self)
+        if !closing, endsName, ["script", "pre", "style", "textarea"].contains(nameText) {
+            return .marker(Array("</\(nameText)>".utf8))
+        }
+        if endsName, blockTagNames.contains(nameText) { return .blankLine }
+        // Any other tag alone on its line, which cannot interrupt a paragraph.
+        guard !canInterruptParagraph, let end = HTMLText.tagEnd(in: rest, from: rest.startIndex),
+              isBlank(rest[(end + 1)...]) else { return nil }
+        return .blankLine
+    }
+
+    private static let blockTagNames: Set<String> = [
+        "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center", "col",
+        "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+        "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe",
+        "legend", "li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p",
+        "param", "search", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr",
+        "track", "ul",
+    ]
+
+    private static func contains(_ marker: [UInt8], in line: ArraySlice<UInt8>) -> Bool {
+        guard marker.count <= line.count else { return false }
+        var index = line.startIndex
+        while index + marker.count <= line.endIndex {
+            if (line[index] | 0x20) == (marker[0] | 0x20),
+               zip(line[index..<(index + marker.count)], marker).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    static func trimmedSpaces(_ text: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var start = text.startIndex, end = text.endIndex
+        while start < end, text[start] == .space || text[start] == .tab { start += 1 }
+        while end > start, text[end - 1] == .space || text[end - 1] == .tab { end -= 1 }
+        return text[start..<end]
+    }
+}
+
+func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+    (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10
+}
+
+// MARK: - Inline text
+
+/// A paragraph's inline Markdown to text: escapes resolved, code spans kept,
+/// link and image URLs, autolinks and bare URLs and e-mail addresses dropped,
+/// emphasis markers removed; then HTML tags and entities through ``HTMLText``.
+enum InlineText {
+    static func text(of paragraph: [UInt8]) -> String {
+        var scanner = InlineScanner(paragraph)
+        return HTMLText.text(of: scanner.scan())
+    }
+}
+
+private struct InlineScanner {
+    private let bytes: [UInt8]
+    private var output: [UInt8] = []
+    /// For each length, the positions of backtick runs of that length, and how many were passed.
+    private var backtickRuns: [Int: [Int]] = [:]
+    private var passedRuns: [Int: Int] = [:]
+    private var nextClosingParenthesis: ForwardFinder
+    private var nextClosingBracket: ForwardFinder
+    /// `parenthesesBefore[i]`: how many `(` come before position i; made on first use.
+    private var parenthesesBefore: [Int32] = []
+    /// Where each `[` not yet closed stands in the output.
+    private var openBrackets: [Int] = []
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        nextClosingParenthesis = ForwardFinder(needle: [.closingParenthesis])
+        nextClosingBracket = ForwardFinder(needle: [.closingBracket])
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == .backtick {
+                let start = index
+                while index < bytes.count, bytes[index] == .backtick { index += 1 }
+                if start == 0 || bytes[start - 1] != .backslash { backtickRuns[index - start, default: []].append(start) }
+            } else {
+                index += 1
             }
         }
-        return (body.finished, code.finished)
     }
 
-    /// Whether a link's text is its own URL (`<https://…>`, `www.…`, mailto:).
-    private static func isBareURL(_ link: OpaquePointer) -> Bool {
-        guard let url = cmark_node_get_url(link).map({ String(cString: $0) }) else { return false }
-        var text = ""
-        var child = cmark_node_first_child(link)
-        while let node = child {
-            text += cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
-            child = cmark_node_next(node)
-        }
-        return text == url || "mailto:" + text == url || "http://" + text == url || "https://" + text == url
-    }
-}
-
-/// Builds text with at most one blank line between blocks and no trailing spaces.
-private struct TextCollector {
-    private(set) var text = ""
-
-    mutating func append(_ string: String) { text += string }
-
-    /// The text without leading or trailing blank lines.
-    var finished: String { text.trimmed() }
-
-    mutating func appendBlock(_ string: String) {
-        endBlock()
-        text += string
-        endBlock()
-    }
-
-    mutating func endBlock() {
-        while text.last == " " || text.last == "\t" { text.removeLast() }
-        if text.isEmpty || text.hasSuffix("\n\n") { return }
-        text += text.hasSuffix("\n") ? "\n" : "\n\n"
-    }
-}
-
-/// Drops Liquid and shortcodes before Markdown parsing. `{% highlight %}`
-/// blocks become fenced code blocks; `{% raw %}` keeps its content;
-/// `{% comment %}` drops it. Works on UTF-8 bytes: every post passes here.
-enum LiquidStripper {
-    private static let brace = UInt8(ascii: "{"), bracket = UInt8(ascii: "["), percent = UInt8(ascii: "%")
-
-    static func strip(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        guard bytes.contains(where: { $0 == brace || $0 == bracket }) else { return text }
-        var output: [UInt8] = []
+    mutating func scan() -> [UInt8] {
         output.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == brace, index + 1 < bytes.count, bytes[index + 1] == percent,
-               let end = find([percent, UInt8(ascii: "}")], in: bytes, from: index + 2) {
-                let tag = String(decoding: bytes[(index + 2)..<end], as: UTF8.self)
-                let name = tag.drop { $0.isWhitespace || $0 == "-" }.prefix { !$0.isWhitespace && $0 != "-" }
-                index = end + 2
-                switch name {
-                case "highlight", "endhighlight": output += Array("\n```\n".utf8)
-                case "comment":
-                    let close = find(Array("endcomment".utf8), in: bytes, from: index)
-                        .flatMap { find([percent, UInt8(ascii: "}")], in: bytes, from: $0) }
-                    index = close.map { $0 + 2 } ?? bytes.count
-                default: break  // raw, endraw, include, youtube, …: the tag goes, content stays
+            switch byte {
+            case .backslash where index + 1 < bytes.count && Self.isASCIIPunctuation(bytes[index + 1]):
+                appendLiteral(bytes[index + 1])
+                index += 2
+            case .backtick:
+                index = codeSpan(at: index)
+            case .exclamationMark where index + 1 < bytes.count && bytes[index + 1] == .openingBracket:
+                index += 1  // an image: its alt text stays
+            case .openingBracket:
+                openBrackets.append(output.count)
+                output.append(Self.droppedBracket)  // becomes "[" again unless it opens a link
+                index += 1
+            case .closingBracket:
+                let next = afterLinkTarget(at: index)
+                let open = openBrackets.popLast()
+                if next == index + 1 {  // no link: the brackets are text
+                    if let open { output[open] = .openingBracket }
+                    output.append(.closingBracket)
                 }
-            } else if byte == brace, index + 1 < bytes.count, bytes[index + 1] == brace,
-                      let end = find([UInt8(ascii: "}"), UInt8(ascii: "}")], in: bytes, from: index + 2) {
+                index = next
+            case .lessThan:
+                index = afterAutolink(at: index)
+            case .asterisk:
+                // Emphasis goes; a lone star inside a word is a gender star (Bürger*innen) and stays.
+                let start = index
+                while index < bytes.count, bytes[index] == .asterisk { index += 1 }
+                if index - start == 1, start > 0, Self.isWordByte(bytes[start - 1]), index < bytes.count,
+                   Self.isWordByte(bytes[index]) || bytes[index] == .hyphen {
+                    output.append(.asterisk)
+                }
+            case .tilde where index + 1 < bytes.count && bytes[index + 1] == .tilde:
+                while index < bytes.count, bytes[index] == .tilde { index += 1 }
+            case .underscore:
+                let start = index
+                while index < bytes.count, bytes[index] == .underscore { index += 1 }
+                let inWord = start > 0 && Self.isWordByte(bytes[start - 1]) && index < bytes.count && Self.isWordByte(bytes[index])
+                if inWord { output.append(contentsOf: bytes[start..<index]) }  // snake_case stays
+            case .at:
+                index = afterEmailAddress(at: index)
+            case UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "w"), UInt8(ascii: "W"):
+                index = afterBareURL(at: index)
+            case .space where index + 2 < bytes.count && bytes[index + 1] == .space && bytes[index + 2] == .newline:
+                index += 2  // a hard line break
+            default:
+                output.append(byte)
+                index += 1
+            }
+        }
+        for open in openBrackets { output[open] = .openingBracket }
+        output.removeAll { $0 == Self.droppedBracket }
+        return output
+    }
+
+    /// Stands for a `[` until its `]` tells whether it opened a link; never in UTF-8 text.
+    private static let droppedBracket: UInt8 = 0xFF
+
+    /// Escaped or code text: `<` and `&` stay text when HTML is stripped afterwards.
+    private mutating func appendLiteral(_ byte: UInt8) {
+        switch byte {
+        case .lessThan: output.append(contentsOf: "&lt;".utf8)
+        case .ampersand: output.append(contentsOf: "&amp;".utf8)
+        default: output.append(byte)
+        }
+    }
+
+    /// A code span's text as it is; an unmatched run of backticks is text.
+    private mutating func codeSpan(at start: Int) -> Int {
+        var end = start
+        while end < bytes.count, bytes[end] == .backtick { end += 1 }
+        let length = end - start
+        let runs = backtickRuns[length] ?? []
+        var passed = passedRuns[length] ?? 0
+        while passed < runs.count, runs[passed] <= start { passed += 1 }
+        passedRuns[length] = passed
+        guard passed < runs.count else {
+            output.append(contentsOf: bytes[start..<end])
+            return end
+        }
+        let close = runs[passed]
+        passedRuns[length] = passed + 1
+        for byte in bytes[end..<close] { appendLiteral(byte == .newline ? .space : byte) }
+        return close + length
+    }
+
+    /// After `]`: skips a link's `(url "title")` or `[reference]`.
+    private mutating func afterLinkTarget(at index: Int) -> Int {
+        let next = index + 1
+        guard next < bytes.count else { return next }
+        if bytes[next] == .openingParenthesis, var close = nextClosingParenthesis.next(in: bytes, from: next + 1),
+           close - next < 2048 {
+            // The destination may hold balanced parentheses (Wikipedia's URLs do), up to three levels.
+            var unclosed = openingParentheses(in: (next + 1)..<close)
+            var levels = 0
+            while unclosed > 0, levels < 3, let more = nextClosingParenthesis.next(in: bytes, from: close + 1),
+                  more - next < 2048 {
+                unclosed += openingParentheses(in: (close + 1)..<more) - 1
+                close = more
+                levels += 1
+            }
+            return close + 1
+        }
+        if bytes[next] == .openingBracket, let end = nextClosingBracket.next(in: bytes, from: next + 1), end - next < 1000 {
+            return end + 1
+        }
+        return next
+    }
+
+    /// How many `(` a range holds, from running counts made once: links may be tried at every `]`.
+    private mutating func openingParentheses(in range: Range<Int>) -> Int {
+        if parenthesesBefore.isEmpty {
+            parenthesesBefore.reserveCapacity(bytes.count + 1)
+            var count: Int32 = 0
+            parenthesesBefore.append(0)
+            for byte in bytes {
+                if byte == .openingParenthesis { count += 1 }
+                parenthesesBefore.append(count)
+            }
+        }
+        return Int(parenthesesBefore[range.upperBound] - parenthesesBefore[range.lowerBound])
+    }
+
+    /// `<https://…>` and `<name@host>` show their address: dropped. Anything else is left for the HTML pass.
+    private mutating func afterAutolink(at start: Int) -> Int {
+        var end = start + 1
+        while end < bytes.count, end - start < 2048, bytes[end] != .greaterThan, bytes[end] != .lessThan,
+              bytes[end] != .space, bytes[end] != .newline { end += 1 }
+        if end < bytes.count, bytes[end] == .greaterThan {
+            let inner = bytes[(start + 1)..<end]
+            let scheme = inner.prefix { isASCIILetterOrDigit($0) || $0 == .plus || $0 == .period || $0 == .hyphen }
+            if (scheme.count >= 2 && inner.dropFirst(scheme.count).first == .colon) || inner.contains(.at) { return end + 1 }
+        }
+        // An HTML tag stays whole for the HTML pass: its attribute values are no bare URLs.
+        if let tagEnd = HTMLText.tagEnd(in: bytes[...], from: start) {
+            output.append(contentsOf: bytes[start...tagEnd])
+            return tagEnd + 1
+        }
+        output.append(.lessThan)
+        return start + 1
+    }
+
+    /// `www.…`, `http://…`, `https://…` at the start of a word (GFM's autolinks): dropped, up to white space.
+    private mutating func afterBareURL(at start: Int) -> Int {
+        let atWordStart = start == 0 || !Self.isWordByte(bytes[start - 1])
+        guard atWordStart, Self.startsURL(bytes[start...]) else {
+            output.append(bytes[start])
+            return start + 1
+        }
+        var end = start
+        while end < bytes.count, bytes[end] != .space, bytes[end] != .newline, bytes[end] != .tab, bytes[end] != .lessThan { end += 1 }
+        // Trailing punctuation belongs to the sentence.
+        var urlEnd = end
+        while urlEnd > start, [.period, .comma, .colon, .semicolon, .exclamationMark, .questionMark, .quote,
+                               .apostrophe, .closingParenthesis].contains(bytes[urlEnd - 1]) { urlEnd -= 1 }
+        output.append(contentsOf: bytes[urlEnd..<end])
+        return end
+    }
+
+    private static func startsURL(_ text: ArraySlice<UInt8>) -> Bool {
+        func hasPrefix(_ prefix: String) -> Bool {
+            text.count > prefix.utf8.count && zip(text, prefix.utf8).allSatisfy { $0 | 0x20 == $1 }
+        }
+        return hasPrefix("http://") || hasPrefix("https://") || hasPrefix("www.")
+    }
+
+    /// `name@host.tld`: the address is dropped, the part already written too.
+    private mutating func afterEmailAddress(at index: Int) -> Int {
+        var localStart = output.count
+        while localStart > 0, Self.isEmailLocalByte(output[localStart - 1]) { localStart -= 1 }
+        var end = index + 1
+        var dots = 0
+        while end < bytes.count, isASCIILetterOrDigit(bytes[end]) || bytes[end] == .hyphen || bytes[end] == .underscore
+                || (bytes[end] == .period && end + 1 < bytes.count && isASCIILetterOrDigit(bytes[end + 1])) {
+            if bytes[end] == .period { dots += 1 }
+            end += 1
+        }
+        guard localStart < output.count, dots >= 1 else {
+            output.append(.at)
+            return index + 1
+        }
+        output.removeSubrange(localStart...)
+        return end
+    }
+
+    private static func isEmailLocalByte(_ byte: UInt8) -> Bool {
+        isASCIILetterOrDigit(byte) || byte == .period || byte == .plus || byte == .hyphen || byte == .underscore
+    }
+
+    /// Letters and digits, including every byte of a non-ASCII letter.
+    private static func isWordByte(_ byte: UInt8) -> Bool { byte >= 0x80 || isASCIILetterOrDigit(byte) }
+
+    private static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
+        (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte) || (0x7B...0x7E).contains(byte)
+    }
+}
+
+/// Builds text with at most one blank line between blocks and no trailing spaces.
+struct TextCollector {
+    private var text: [UInt8] = []
+
+    /// The text without leading or trailing blank lines.
+    var finished: String { String(decoding: text, as: UTF8.self).trimmed() }
+
+    /// A block of text, its lines without surrounding spaces and at most one blank line in a row.
+    mutating func appendBlock(_ string: String) {
+        endBlock()
+        var afterBlankLine = false
+        for line in string.utf8.split(separator: .newline, omittingEmptySubsequences: false) {
+            var start = line.startIndex, end = line.endIndex
+            while start < end, line[start] == .space || line[start] == .tab { start = line.index(after: start) }
+            while end > start, line[line.index(before: end)] == .space || line[line.index(before: end)] == .tab {
+                end = line.index(before: end)
+            }
+            guard start < end else {
+                afterBlankLine = true
+                continue
+            }
+            if afterBlankLine { endBlock() } else if let last = text.last, last != .newline { text.append(.newline) }
+            afterBlankLine = false
+            text.append(contentsOf: line[start..<end])
+        }
+        endBlock()
+    }
+
+    /// A line of a code block.
+    mutating func appendLine(_ line: [UInt8]) {
+        text.append(contentsOf: line)
+        text.append(.newline)
+    }
+
+    mutating func endBlock() {
+        while let last = text.last, last == .space || last == .tab { text.removeLast() }
+        if text.isEmpty || text.suffix(2) == [.newline, .newline] { return }
+        text.append(contentsOf: text.last == .newline ? [.newline] : [.newline, .newline])
+    }
+}
+
+/// Finds a byte sequence going forward through one text, remembering the
+/// last answer: searches start at increasing positions, so the text is read
+/// at most once however many times it is asked (a post of 100,000 `{%` with
+/// no `%}` costs one pass, not 100,000).
+struct ForwardFinder {
+    let needle: [UInt8]
+    private var searchedFrom = Int.max
+    private var found: Int?
+
+    init(needle: [UInt8]) { self.needle = needle }
+
+    mutating func next(in bytes: [UInt8], from start: Int) -> Int? {
+        if start >= searchedFrom, found.map({ $0 >= start }) ?? true { return found }
+        searchedFrom = start
+        found = nil
+        var index = start
+        while index + needle.count <= bytes.count {
+            if bytes[index] == needle[0], needle.count == 1 || bytes[index..<(index + needle.count)].elementsEqual(needle) {
+                found = index
+                break
+            }
+            index += 1
+        }
+        return found
+    }
+}
+
+// MARK: - Liquid and shortcodes
+
+/// Drops Liquid and shortcodes before Markdown parsing. `{% highlight %}`
+/// blocks become fenced code blocks; `{% raw %}` keeps its content;
+/// `{% comment %}` drops it. Hugo shortcodes (`{{< … >}}`, `{{% … %}}`) go,
+/// the text they wrap stays. Works on UTF-8 bytes: every post passes here.
+enum LiquidStripper {
+    static func strip(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(where: { $0 == .openingBrace || $0 == .openingBracket }) else { return text }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var tagEnd = ForwardFinder(needle: [.percent, .closingBrace])
+        var expressionEnd = ForwardFinder(needle: [.closingBrace, .closingBrace])
+        var commentEnd = ForwardFinder(needle: Array("endcomment".utf8))
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == .openingBrace, index + 1 < bytes.count, bytes[index + 1] == .percent,
+               let end = tagEnd.next(in: bytes, from: index + 2) {
+                let tag = bytes[(index + 2)..<end].drop { $0 == .space || $0 == .hyphen || $0 == .newline || $0 == .tab }
+                let name = tag.prefix { $0 != .space && $0 != .hyphen && $0 != .newline && $0 != .tab }
+                index = end + 2
+                if name.elementsEqual("highlight".utf8) || name.elementsEqual("endhighlight".utf8) {
+                    output += Array("\n```\n".utf8)
+                } else if name.elementsEqual("comment".utf8) {
+                    let close = commentEnd.next(in: bytes, from: index).flatMap { tagEnd.next(in: bytes, from: $0) }
+                    index = close.map { $0 + 2 } ?? bytes.count
+                }  // raw, endraw, include, youtube, …: the tag goes, content stays
+            } else if byte == .openingBrace, index + 1 < bytes.count, bytes[index + 1] == .openingBrace,
+                      let end = expressionEnd.next(in: bytes, from: index + 2) {
                 index = end + 2  // {{ site.url }}, {{< shortcode >}}, {{% shortcode %}}
-            } else if byte == bracket, let end = shortcodeEnd(in: bytes, at: index) {
+            } else if byte == .openingBracket, let end = shortcodeEnd(in: bytes, at: index) {
                 index = end
             } else {
                 output.append(byte)
@@ -140,35 +723,39 @@ enum LiquidStripper {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The index where `needle` next starts in `bytes`, from `start`.
-    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard needle.count <= bytes.count else { return nil }
-        var index = start
-        while index + needle.count <= bytes.count {
-            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
-    }
-
     /// The end of a WordPress shortcode, `[/name]` or `[name key=value …]`,
     /// starting at `start`; nil for Markdown links and brackets.
     private static func shortcodeEnd(in bytes: [UInt8], at start: Int) -> Int? {
         var close = start + 1
-        while close < bytes.count, close - start < 200, bytes[close] != UInt8(ascii: "]") {
-            if bytes[close] == UInt8(ascii: "\n") || bytes[close] == bracket { return nil }
+        while close < bytes.count, close - start < 200, bytes[close] != .closingBracket {
+            if bytes[close] == .newline || bytes[close] == .openingBracket { return nil }
             close += 1
         }
-        guard close < bytes.count, bytes[close] == UInt8(ascii: "]") else { return nil }
-        if close + 1 < bytes.count, [UInt8(ascii: "("), bracket, UInt8(ascii: ":")].contains(bytes[close + 1]) { return nil }
+        guard close < bytes.count, bytes[close] == .closingBracket else { return nil }
+        if close + 1 < bytes.count, [.openingParenthesis, .openingBracket, .colon].contains(bytes[close + 1]) { return nil }
         let content = bytes[(start + 1)..<close]
-        let isClosing = content.first == UInt8(ascii: "/")
-        let name = content.drop { $0 == UInt8(ascii: "/") }.prefix {
-            ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        let isClosing = content.first == .slash
+        let name = content.drop { $0 == .slash }.prefix {
+            ($0 | 0x20) &- UInt8(ascii: "a") < 26 || $0 == .underscore || $0 == .hyphen
         }
         guard !name.isEmpty else { return nil }
-        let hasAttributes = content.dropFirst(name.count + (isClosing ? 1 : 0)).contains(UInt8(ascii: "="))
-        guard name.contains(UInt8(ascii: "_")) || isClosing || hasAttributes else { return nil }
+        let hasAttributes = content.dropFirst(name.count + (isClosing ? 1 : 0)).contains(.equals)
+        guard name.contains(.underscore) || isClosing || hasAttributes else { return nil }
         return close + 1
     }
+}
+
+extension UInt8 {
+    static let newline = UInt8(ascii: "\n"), tab = UInt8(ascii: "\t"), space = UInt8(ascii: " ")
+    static let exclamationMark = UInt8(ascii: "!"), quote = UInt8(ascii: "\""), hash = UInt8(ascii: "#")
+    static let percent = UInt8(ascii: "%"), ampersand = UInt8(ascii: "&"), apostrophe = UInt8(ascii: "'")
+    static let openingParenthesis = UInt8(ascii: "("), closingParenthesis = UInt8(ascii: ")")
+    static let asterisk = UInt8(ascii: "*"), plus = UInt8(ascii: "+"), comma = UInt8(ascii: ",")
+    static let hyphen = UInt8(ascii: "-"), period = UInt8(ascii: "."), slash = UInt8(ascii: "/")
+    static let colon = UInt8(ascii: ":"), semicolon = UInt8(ascii: ";"), lessThan = UInt8(ascii: "<")
+    static let equals = UInt8(ascii: "="), greaterThan = UInt8(ascii: ">"), questionMark = UInt8(ascii: "?")
+    static let at = UInt8(ascii: "@"), openingBracket = UInt8(ascii: "["), backslash = UInt8(ascii: "\\")
+    static let closingBracket = UInt8(ascii: "]"), caret = UInt8(ascii: "^"), underscore = UInt8(ascii: "_")
+    static let backtick = UInt8(ascii: "`"), openingBrace = UInt8(ascii: "{"), pipe = UInt8(ascii: "|")
+    static let closingBrace = UInt8(ascii: "}"), tilde = UInt8(ascii: "~")
 }
