@@ -41,7 +41,7 @@ struct IndexCommand: ParsableCommand {
         let report: IndexReport
         do {
             let reader = try SiteReader(root: URL(fileURLWithPath: site), options: .init(drafts: drafts, future: future))
-            let searchIndex = try SearchIndex(path: index.path, create: true)
+            let searchIndex = try SearchIndex(path: index.path, create: true, busyTimeout: index.busyTimeout)
             report = try searchIndex.update(from: reader, rebuild: rebuild, progress: progressReporter())
         } catch {
             throw fail(error)

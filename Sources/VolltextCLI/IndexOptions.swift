@@ -9,6 +9,16 @@ struct IndexOptions: ParsableArguments {
         valueName: "file"))
     var db: String?
 
+    @Option(help: ArgumentHelp(
+        "Seconds to wait for another index run writing the same file.", valueName: "seconds"))
+    var busyTimeout: Double = SearchIndex.defaultBusyTimeout
+
+    func validate() throws {
+        guard busyTimeout.isFinite, (0...86_400).contains(busyTimeout) else {
+            throw ValidationError("--busy-timeout must be 0 to 86400 seconds")
+        }
+    }
+
     /// The path in effect.
     var path: String {
         db ?? ProcessInfo.processInfo.environment["VOLLTEXT_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "volltext.sqlite"

@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let site {
                 let root = URL(fileURLWithPath: site)
                 options.site = root
-                searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: !noResultCache)
+                searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: !noResultCache, busyTimeout: index.busyTimeout)
                 let report = try searchIndex.update(from: SiteReader(root: root, options: options.siteOptions))
                 logger.info("indexed", metadata: [
                     "volltext.site": "\(site)", "volltext.added": "\(report.added)", "volltext.updated": "\(report.updated)",

@@ -18,6 +18,8 @@ public enum IndexError: Error, LocalizedError, Equatable, Sendable {
     case readOnly(path: String)
     /// The disk is full.
     case diskFull(path: String)
+    /// Another process kept the index locked for longer than the busy timeout.
+    case busy(path: String)
     /// Any other SQLite failure, with SQLite's short reason.
     case database(path: String, reason: String)
 
@@ -30,6 +32,7 @@ public enum IndexError: Error, LocalizedError, Equatable, Sendable {
         case let .olderFormat(path): "\(path) was made by an older Volltext; run `volltext index SITE` to update it"
         case let .readOnly(path): "cannot write \(path): the file or its folder is read-only"
         case let .diskFull(path): "cannot write \(path): the disk is full; the previous index is unchanged"
+        case let .busy(path): "\(path) stayed locked by another index run for longer than the busy timeout; the index is unchanged"
         case let .database(path, reason): "\(path): \(reason)"
         }
     }
@@ -45,6 +48,7 @@ public enum IndexError: Error, LocalizedError, Equatable, Sendable {
         case .SQLITE_CORRUPT: return .corrupt(path: path)
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .readOnly(path: path)
         case .SQLITE_FULL: return .diskFull(path: path)
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy(path: path)
         default: return .database(path: path, reason: error.message ?? "SQLite error \(error.resultCode.rawValue)")
         }
     }

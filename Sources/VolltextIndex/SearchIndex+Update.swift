@@ -84,6 +84,12 @@ extension SearchIndex {
                         post = try site.post(from: file, contents: contents)
                     } catch {
                         report.rejected.append(.init(error))
+                        // An edit that breaks a post keeps its last version, but not if the
+                        // edit may have unpublished it: privacy wins over completeness.
+                        if let existing, SiteReader.mayBeRetracted(contents) {
+                            try writer.delete(id: existing.id)
+                            report.removed += 1
+                        }
                         continue
                     }
                     if site.exclusionReason(for: post) != nil {

@@ -58,6 +58,8 @@ public final class SearchIndex: Sendable {
     let pool: DatabasePool
     /// Nil when results are not cached (`volltext serve --no-result-cache`).
     let resultCache: ResultCache?
+    /// Whether recent results are kept (see `init`).
+    public var cachesResults: Bool { resultCache != nil }
     let postTable = PostTable()
 
     /// Which FTS5 tokenizer a new index uses.
@@ -76,8 +78,10 @@ public final class SearchIndex: Sendable {
     /// damaged, read-only or missing (without `create`).
     /// `cachesResults`: keep recent search results until the index changes;
     /// what a server wants, as popular queries repeat.
+    /// `busyTimeout`: how long a writer waits for another writer (a second
+    /// `volltext index` run) before giving up; readers never wait for writers.
     public init(path: String, create: Bool = false, tokenizer: Tokenizer = .german,
-                cachesResults: Bool = false) throws(IndexError) {
+                cachesResults: Bool = false, busyTimeout: TimeInterval = SearchIndex.defaultBusyTimeout) throws(IndexError) {
         self.path = path
         resultCache = cachesResults ? ResultCache() : nil
         let exists = FileManager.default.fileExists(atPath: path)
@@ -94,8 +98,13 @@ public final class SearchIndex: Sendable {
             try db.execute(sql: "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384")
         }
         configuration.readonly = !create
+        configuration.busyMode = .timeout(busyTimeout)
+        // An index shipped read-only (a deploy's file, a read-only folder) cannot get the
+        // -wal and -shm files SQLite's WAL mode reads through; nobody writes it, so SQLite
+        // may read it as an immutable file.
+        let openPath = !create && Self.isReadOnly(path) ? Self.immutableURI(path) : path
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: openPath, configuration: configuration)
             let applicationID = try pool.read { db in try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0 }
             let hasTables = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0 } > 0
             if applicationID != Self.applicationID && (hasTables || !create) { throw IndexError.notAnIndex(path: path) }
@@ -111,6 +120,23 @@ public final class SearchIndex: Sendable {
         } catch {
             throw IndexError.from(error, path: path)
         }
+    }
+
+    /// How long a writer waits for another by default: long enough for a large site's build.
+    public static let defaultBusyTimeout: TimeInterval = 30
+
+    /// Whether this process cannot write the file or the folder its -wal and -shm files go in.
+    static func isReadOnly(_ path: String) -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        return access(path, W_OK) != 0 || access(folder.isEmpty ? "." : folder, W_OK) != 0
+    }
+
+    /// `file:…?immutable=1`, which SQLite reads as a URI where it is built with
+    /// SQLITE_USE_URI (as Debian's libsqlite3 is).
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let encoded = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["?", "#", "%"])) ?? absolute
+        return "file:\(encoded)?immutable=1"
     }
 
     /// SQLite files start with "SQLite format 3\0"; anything else is not a database.

@@ -12,18 +12,18 @@ import VolltextIndex
 /// Bad parameters get 400 with `{"error": "…"}`; nothing here answers 500
 /// or shows SQL: ``APIError/response(for:)`` maps every error once.
 struct SearchController: Sendable {
-    let index: SearchIndex
+    let served: ServedIndex
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.getAndHead("/api/search") { request, _ in
             APIError.respond { try self.search(request.uri.queryParameters) }
         }
         router.getAndHead("/api/tags") { _, _ in
-            APIError.respond { try JSONResponse(["tags": self.index.allTags()]) }
+            APIError.respond { try JSONResponse(["tags": self.served.current().allTags()]) }
         }
         router.getAndHead("/api/health") { _, _ in
             APIError.respond {
-                let statistics = try self.index.statistics()
+                let statistics = try self.served.current().statistics()
                 return try JSONResponse(Health(status: "ok", posts: statistics.posts, lastIndexed: statistics.lastIndexed))
             }
         }
@@ -56,7 +56,7 @@ struct SearchController: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try index.search(request).jsonData())))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try served.current().search(request).jsonData())))
     }
 
     private static func integer(_ parameters: Parameters, _ name: String, default value: Int) throws -> Int {

@@ -29,7 +29,9 @@ public func buildApplication(index: SearchIndex, options: ServerOptions, logger:
     router.add(middleware: ReadOnlyMethodsMiddleware())
     if !options.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsMiddleware(origins: Set(options.corsOrigins))) }
     router.add(middleware: SecurityHeadersMiddleware())
-    SearchController(index: index).addRoutes(to: router)
+    let cachesResults = index.cachesResults
+    let served = ServedIndex(index, logger: logger) { path in try SearchIndex(path: path, cachesResults: cachesResults) }
+    SearchController(served: served).addRoutes(to: router)
     try PageController().addRoutes(to: router)
 
     var services: [any Service] = []

@@ -17,21 +17,22 @@ struct SiteWatcher: Service {
     func run() async throws {
         // Shutting down cancels the loop; that is a normal end, not an error.
         try? await cancelWhenGracefulShutdown {
-            var last = Self.fingerprint(of: site)
+            var indexed = fingerprint()
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
-                let current = Self.fingerprint(of: site)
-                guard current != last else { continue }
-                last = current
-                await reindex()
+                let current = fingerprint()
+                guard current != indexed else { continue }
+                // The state counts as indexed only once a run succeeded: a failed run
+                // (another writer held the index too long, say) is tried again next time.
+                if await reindex() { indexed = current }
             }
         }
     }
 
-    /// Runs the reindex off Swift's cooperative threads, which serve requests.
-    private func reindex() async {
+    /// Runs the reindex off Swift's cooperative threads, which serve requests; true if it succeeded.
+    private func reindex() async -> Bool {
         let (index, site, options, logger) = (index, site, options, logger)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 do {
                     var siteOptions = options
@@ -49,26 +50,26 @@ struct SiteWatcher: Service {
                             "volltext.reason": "\(rejection.reason)",
                         ])
                     }
+                    continuation.resume(returning: true)
                 } catch {
-                    logger.error("reindex failed", metadata: ["volltext.error": "\(error.localizedDescription)"])
+                    logger.error("reindex failed; trying again", metadata: ["volltext.error": "\(error.localizedDescription)"])
+                    continuation.resume(returning: false)
                 }
-                continuation.resume()
             }
         }
     }
 
-    /// Paths, sizes and modification times of the site's Markdown files and config.
-    static func fingerprint(of site: URL) -> [String: String] {
+    /// Sizes and modification times of the files the site reader reads (the
+    /// same walk as indexing, so ignored folders are never polled).
+    func fingerprint() -> [String: String] {
+        var siteOptions = options
+        siteOptions.drafts = true  // a draft turning into a post is a change too
+        guard let files = try? SiteReader(root: site, options: siteOptions).watchedFiles() else { return [:] }
         var fingerprint: [String: String] = [:]
         let keys: Set<URLResourceKey> = [.fileSizeKey, .contentModificationDateKey]
-        guard let walker = FileManager.default.enumerator(at: site, includingPropertiesForKeys: Array(keys),
-                                                           options: [.skipsHiddenFiles]) else { return [:] }
-        for case let url as URL in walker {
-            if url.lastPathComponent == "_site" { walker.skipDescendants(); continue }
-            let pathExtension = url.pathExtension.lowercased()
-            guard SiteReader.markdownExtensions.contains(pathExtension) || pathExtension == "yml",
-                  let values = try? url.resourceValues(forKeys: keys) else { continue }
-            fingerprint[url.path] = "\(values.fileSize ?? 0) \(values.contentModificationDate?.timeIntervalSince1970 ?? 0)"
+        for path in files {
+            guard let values = try? site.appendingPathComponent(path).resourceValues(forKeys: keys) else { continue }
+            fingerprint[path] = "\(values.fileSize ?? 0) \(values.contentModificationDate?.timeIntervalSince1970 ?? 0)"
         }
         return fingerprint
     }

@@ -96,7 +96,18 @@ struct FrontMatter {
         }
         let yaml = String(text[lineStarts[1]..<closing.start])
         body = closing.end < utf8.endIndex ? String(text[utf8.index(after: closing.end)...]) : ""
+        (fields, lines) = try Self.parseYAML(yaml, path: path, lineOffset: 1)
+    }
 
+    /// At most this many values (scalars, lists, maps) in one front matter or
+    /// config, counting each use of an alias anew: 308 bytes of nested aliases
+    /// would otherwise expand to gigabytes.
+    static let maxValues = 100_000
+
+    /// A YAML mapping's fields and the line of each key; `lineOffset` is the
+    /// number of lines above the YAML in its file.
+    static func parseYAML(_ yaml: String, path: String, lineOffset: Int)
+        throws(SiteError) -> (fields: [String: FrontMatterValue], lines: [String: Int]) {
         let node: Node?
         do {
             do {
@@ -106,21 +117,27 @@ struct FrontMatter {
                 node = try Yams.compose(yaml: Self.removingEarlierRepeatedKeys(yaml), .default, .default, .utf8)
             }
         } catch let error as YamlError {
-            throw .invalidFrontMatter(path: path, line: Self.line(of: error).map { $0 + 1 }, reason: Self.problem(of: error))
+            throw .invalidFrontMatter(path: path, line: Self.line(of: error).map { $0 + lineOffset }, reason: Self.problem(of: error))
         } catch {
             throw .invalidFrontMatter(path: path, line: nil, reason: "\(error)")
         }
-        fields = [:]
-        self.lines = [:]
-        guard let node else { return }  // empty front matter
+        var fields: [String: FrontMatterValue] = [:]
+        var lines: [String: Int] = [:]
+        guard let node else { return ([:], [:]) }  // empty front matter
         guard let mapping = node.mapping else {
-            throw .invalidFrontMatter(path: path, line: 2, reason: "expected key: value pairs")
+            throw .invalidFrontMatter(path: path, line: 1 + lineOffset, reason: "expected key: value pairs")
         }
+        var budget = maxValues
         for (key, value) in mapping {
             guard let name = key.scalar?.string else { continue }
-            fields[name] = Self.value(of: value)
-            if let line = key.mark?.line { self.lines[name] = line + 1 }
+            guard let converted = Self.value(of: value, budget: &budget) else {
+                throw .invalidFrontMatter(path: path, line: key.mark.map { $0.line + lineOffset },
+                                          reason: "more than \(maxValues) values (aliases expanding without bound?)")
+            }
+            fields[name] = converted
+            if let line = key.mark?.line { lines[name] = line + lineOffset }
         }
+        return (fields, lines)
     }
 
     /// Drops each top-level `key:` (with its indented lines) that is written again later.
@@ -142,7 +159,10 @@ struct FrontMatter {
         return kept.joined(separator: "\n")
     }
 
-    private static func value(of node: Node) -> FrontMatterValue {
+    /// The value of a node; nil once `budget` values have been made.
+    private static func value(of node: Node, budget: inout Int) -> FrontMatterValue? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         switch node {
         case let .scalar(scalar):
             guard scalar.style == .plain else { return .string(scalar.string) }
@@ -158,10 +178,19 @@ struct FrontMatter {
                 return .string(scalar.string)
             }
         case let .sequence(sequence):
-            return .list(sequence.map(value(of:)))
+            var list: [FrontMatterValue] = []
+            for item in sequence {
+                guard let value = Self.value(of: item, budget: &budget) else { return nil }
+                list.append(value)
+            }
+            return .list(list)
         case let .mapping(mapping):
             var map: [String: FrontMatterValue] = [:]
-            for (key, value) in mapping { if let name = key.scalar?.string { map[name] = Self.value(of: value) } }
+            for (key, item) in mapping {
+                guard let name = key.scalar?.string else { continue }
+                guard let value = Self.value(of: item, budget: &budget) else { return nil }
+                map[name] = value
+            }
             return .map(map)
         case .alias:
             return .null

@@ -15,19 +15,22 @@ public enum SiteError: Error, LocalizedError, Equatable, Sendable {
     case missingTitle(path: String, line: Int)
     /// A post's `date` is not one of the accepted forms.
     case invalidDate(path: String, line: Int?, value: String)
+    /// A post file is larger than ``SiteReader/maxPostBytes``.
+    case tooLarge(path: String, bytes: Int)
 
     /// The file the error is about, relative to the site root.
     public var path: String {
         switch self {
         case let .siteNotFound(path), let .unreadable(path, _), let .invalidUTF8(path, _),
-             let .invalidFrontMatter(path, _, _), let .missingTitle(path, _), let .invalidDate(path, _, _):
+             let .invalidFrontMatter(path, _, _), let .missingTitle(path, _), let .invalidDate(path, _, _),
+             let .tooLarge(path, _):
             path
         }
     }
 
     public var line: Int? {
         switch self {
-        case .siteNotFound, .unreadable: nil
+        case .siteNotFound, .unreadable, .tooLarge: nil
         case let .invalidUTF8(_, line), let .missingTitle(_, line): line
         case let .invalidFrontMatter(_, line, _), let .invalidDate(_, line, _): line
         }
@@ -41,6 +44,8 @@ public enum SiteError: Error, LocalizedError, Equatable, Sendable {
         case .invalidUTF8: "not valid UTF-8"
         case let .invalidFrontMatter(_, _, reason): "front matter: \(reason)"
         case .missingTitle: "front matter has no title"
+        case let .tooLarge(_, bytes):
+            "\(bytes / 1_000_000) MB is more than a post may have (\(SiteReader.maxPostBytes / 1_000_000) MB)"
         case let .invalidDate(_, _, value):
             "date \"\(value)\" is not YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or ISO 8601"
         }

@@ -38,10 +38,13 @@ public struct SiteReader: Sendable {
 
     public let root: URL
     public let options: Options
-    public let permalink: Permalink
-    public let baseURL: String
+    let jekyll: JekyllConfig
+    private let filter: JekyllEntryFilter
+
+    public var permalink: Permalink { jekyll.permalink }
+    public var baseURL: String { jekyll.baseURL }
     /// The site's `timezone` from `_config.yml` (zone-less dates are read in it), else UTC.
-    public let timeZone: TimeZone
+    public var timeZone: TimeZone { jekyll.timeZone }
 
     /// Opens a site folder and reads its `_config.yml` if there is one.
     public init(root: URL, options: Options = Options()) throws(SiteError) {
@@ -51,28 +54,19 @@ public struct SiteReader: Sendable {
         }
         self.root = root.standardizedFileURL
         self.options = options
-        let config = try Self.readConfig(at: self.root.appendingPathComponent("_config.yml"))
-        permalink = Permalink(config["permalink"]?.text ?? "date")
-        baseURL = config["baseurl"]?.text ?? ""
-        timeZone = config["timezone"]?.text.flatMap(TimeZone.init(identifier:)) ?? TimeZone(secondsFromGMT: 0)!
+        jekyll = JekyllConfig(try Self.readConfig(at: self.root.appendingPathComponent("_config.yml"), name: "_config.yml"))
+        filter = JekyllEntryFilter(root: self.root, config: jekyll)
     }
 
-    /// What the index must re-check when it changes: a new permalink style changes every URL.
-    public var settingsFingerprint: String { "\(permalink.template)|\(baseURL)|\(timeZone.identifier)" }
+    /// What the index must re-check when it changes: a new permalink style
+    /// changes every URL, new `defaults` or `exclude` change which posts exist.
+    public var settingsFingerprint: String { jekyll.fingerprint }
 
-    private static func readConfig(at url: URL) throws(SiteError) -> [String: FrontMatterValue] {
+    /// The site's configuration file as front-matter values (nested maps and lists).
+    static func readConfig(at url: URL, name: String) throws(SiteError) -> [String: FrontMatterValue] {
         guard let data = FileManager.default.contents(atPath: url.path) else { return [:] }
-        guard let text = String(data: data, encoding: .utf8) else { throw .invalidUTF8(path: "_config.yml", line: 1) }
-        do {
-            guard let mapping = try Yams.compose(yaml: text)?.mapping else { return [:] }
-            var config: [String: FrontMatterValue] = [:]
-            for (key, value) in mapping {
-                if let name = key.scalar?.string, let scalar = value.scalar { config[name] = .string(scalar.string) }
-            }
-            return config
-        } catch {
-            throw .invalidFrontMatter(path: "_config.yml", line: nil, reason: "\(error)")
-        }
+        guard let text = String(data: data, encoding: .utf8) else { throw .invalidUTF8(path: name, line: 1) }
+        return try FrontMatter.parseYAML(text, path: name, lineOffset: 0).fields
     }
 
     // MARK: - Finding posts
@@ -80,35 +74,78 @@ public struct SiteReader: Sendable {
     /// File extensions Jekyll reads as Markdown.
     public static let markdownExtensions: Set<String> = ["md", "markdown", "mkd", "mkdn", "mdown"]
 
-    /// Every post file (and draft, with `drafts`), sorted by path. Folders whose
-    /// names start with `.` and `_site` (Jekyll's output) are skipped.
+    /// Every post file (and draft, with `drafts`), sorted by path, by
+    /// Jekyll's rules: posts are in a `_posts/` folder of the site root or of
+    /// any folder Jekyll reads (not one starting with `_`, `.`, `#` or `~`,
+    /// nor one in `exclude`); inside `_posts/`, entries starting with those
+    /// characters are skipped too, and links leading out of the site are never followed.
     public func postFiles() throws(SiteError) -> [PostFile] {
         var files: [PostFile] = []
-        let keys: [URLResourceKey] = [.isDirectoryKey]
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles]) else {
-            throw .unreadable(path: ".", reason: "cannot list the site folder")
-        }
-        let rootComponents = root.pathComponents.count
-        for case let url as URL in walker {
-            let components = Array(url.pathComponents.dropFirst(rootComponents))
-            if components.last == "_site" || components.last == "node_modules" || components.last == "vendor" {
-                walker.skipDescendants()
-                continue
-            }
-            guard Self.markdownExtensions.contains(url.pathExtension.lowercased()), !url.hasDirectoryPath else { continue }
-            let path = components.joined(separator: "/")
-            if let postsIndex = components.firstIndex(of: "_posts") {
-                guard let (date, slug) = Self.splitPostFileName(url.deletingPathExtension().lastPathComponent) else { continue }
-                files.append(PostFile(path: path, isDraft: false, fileDate: date, slug: slug,
-                                      folderCategories: Array(components[..<postsIndex])))
-            } else if options.drafts, let draftsIndex = components.firstIndex(of: "_drafts") {
-                let name = url.deletingPathExtension().lastPathComponent
-                let (date, slug) = Self.splitPostFileName(name) ?? (nil, name)
-                files.append(PostFile(path: path, isDraft: true, fileDate: date, slug: slug,
-                                      folderCategories: Array(components[..<draftsIndex])))
-            }
-        }
+        guard let names = Self.listing(root) else { throw .unreadable(path: ".", reason: "cannot list the site folder") }
+        visitFolder("", names: names, into: &files)
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// Every file the site's posts are read from or configured by: what `--watch` compares between polls.
+    public func watchedFiles() throws(SiteError) -> [String] {
+        try postFiles().map(\.path) + ["_config.yml"]
+    }
+
+    private func visitFolder(_ folder: String, names: [String], into files: inout [PostFile]) {
+        if names.contains("_posts") { collectPosts(under: Self.join(folder, "_posts"), isDraft: false, into: &files) }
+        if options.drafts, names.contains("_drafts") { collectPosts(under: Self.join(folder, "_drafts"), isDraft: true, into: &files) }
+        for name in names where name != "_posts" && name != "_drafts" {
+            let path = Self.join(folder, name)
+            let url = root.appendingPathComponent(path)
+            guard Self.isFolder(url), filter.keeps(entry: name, relativePath: path),
+                  let children = Self.listing(url) else { continue }
+            visitFolder(path, names: children, into: &files)
+        }
+    }
+
+    /// The Markdown files below a `_posts/` or `_drafts/` folder (Jekyll's `Dir["**/*"]`: no hidden entries).
+    private func collectPosts(under folder: String, isDraft: Bool, into files: inout [PostFile]) {
+        let folderComponents = folder.split(separator: "/").map(String.init)
+        var pending = [""]
+        while let sub = pending.popLast() {
+            guard let names = Self.listing(root.appendingPathComponent(Self.join(folder, sub))) else { continue }
+            for name in names where !name.hasPrefix(".") {
+                let entry = Self.join(sub, name)
+                let path = Self.join(folder, entry)
+                let url = root.appendingPathComponent(path)
+                if Self.isFolder(url) {
+                    if !Self.isSymbolicLink(url) { pending.append(entry) }
+                    continue
+                }
+                guard Self.markdownExtensions.contains(url.pathExtension.lowercased()),
+                      filter.keeps(entry: entry, relativePath: path) else { continue }
+                let categories = Array(folderComponents.dropLast())
+                let name = url.deletingPathExtension().lastPathComponent
+                if !isDraft {
+                    guard let (date, slug) = Self.splitPostFileName(name) else { continue }
+                    files.append(PostFile(path: path, isDraft: false, fileDate: date, slug: slug, folderCategories: categories))
+                } else {
+                    let (date, slug) = Self.splitPostFileName(name) ?? (nil, name)
+                    files.append(PostFile(path: path, isDraft: true, fileDate: date, slug: slug, folderCategories: categories))
+                }
+            }
+        }
+    }
+
+    private static func join(_ folder: String, _ name: String) -> String { folder.isEmpty ? name : folder + "/" + name }
+
+    /// A folder's entries, sorted; nil if it cannot be listed.
+    private static func listing(_ url: URL) -> [String]? {
+        (try? FileManager.default.contentsOfDirectory(atPath: url.path))?.sorted()
+    }
+
+    private static func isFolder(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    private static func isSymbolicLink(_ url: URL) -> Bool {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil
     }
 
     /// `2017-11-03-open-data` → (2017-11-03, "open-data").
@@ -120,10 +157,18 @@ public struct SiteReader: Sendable {
 
     // MARK: - Reading posts
 
+    /// Posts larger than this are rejected unread: no blog post is, and every
+    /// cost of indexing grows with it.
+    public static let maxPostBytes = 10_000_000
+
     /// The raw bytes of a post file.
     public func contents(of file: PostFile) throws(SiteError) -> Data {
+        let url = root.appendingPathComponent(file.path)
+        if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size > Self.maxPostBytes {
+            throw .tooLarge(path: file.path, bytes: size)
+        }
         do {
-            return try Data(contentsOf: root.appendingPathComponent(file.path))
+            return try Data(contentsOf: url)
         } catch {
             throw .unreadable(path: file.path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
         }
@@ -138,7 +183,7 @@ public struct SiteReader: Sendable {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         if text.containsByte("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         let matter = try FrontMatter(parsing: text, path: file.path)
-        let fields = matter.fields
+        let fields = FrontMatterDefault.merged(jekyll.defaults, into: matter.fields, path: file.path, isDraft: file.isDraft)
 
         guard let title = fields["title"]?.text?.trimmed(), !title.isEmpty else {
             throw .missingTitle(path: file.path, line: matter.lines["title"] ?? 1)
@@ -168,7 +213,7 @@ public struct SiteReader: Sendable {
             description: (fields["description"] ?? fields["excerpt"])?.text.flatMap { $0.isEmpty ? nil : $0 },
             lang: fields["lang"]?.text,
             isDraft: file.isDraft,
-            isUnpublished: fields["published"] == .bool(false) || fields["published"]?.text?.lowercased() == "false",
+            isUnpublished: Self.isUnpublished(fields["published"], written: fields.keys.contains("published")),
             body: body, code: code, frontMatter: fields)
     }
 
@@ -178,6 +223,45 @@ public struct SiteReader: Sendable {
         if post.isDraft && !options.drafts { return "draft" }
         if !options.future && post.date.instant(in: timeZone) > options.now { return "dated in the future" }
         return nil
+    }
+
+    /// Jekyll publishes a post unless `published` is written and false or
+    /// empty (Ruby reads `published:` and `published: ~` as nil, which is false).
+    /// A quoted "false" is text to Jekyll, but a writer who typed it meant no: unpublished too.
+    private static func isUnpublished(_ value: FrontMatterValue?, written: Bool) -> Bool {
+        guard written, let value else { return false }
+        switch value {
+        case .null, .bool(false): return true
+        case let .string(text): return text.lowercased() == "false" || text.isEmpty
+        default: return false
+        }
+    }
+
+    /// Whether a post that cannot be read says, as far as a plain look at its
+    /// front-matter lines tells, that it must not be published: `published:`
+    /// false or empty, `draft: true`, `private: true`, `headless: true`. Such a
+    /// post is taken out of the index rather than kept at its last readable
+    /// version: a broken retraction must not leave the post searchable.
+    public static func mayBeRetracted(_ contents: Data) -> Bool {
+        let head = contents.prefix(65_536)
+        var inFrontMatter = false
+        for (number, rawLine) in head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let line = String(decoding: rawLine, as: UTF8.self).trimmed().lowercased()
+            if number == 0 { inFrontMatter = line == "---" || line == "+++" || line == "{"; if inFrontMatter { continue } }
+            guard inFrontMatter else { return false }
+            if line == "---" || line == "+++" || line == "}" { return false }
+            let parts = line.split(separator: line.contains("=") && !line.contains(":") ? "=" : ":", maxSplits: 1,
+                                   omittingEmptySubsequences: false)
+            guard parts.count == 2 else { continue }
+            let key = parts[0].trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
+            let value = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"', "))
+            switch key {
+            case "published": if ["", "false", "no", "off", "~", "null"].contains(value) { return true }
+            case "draft", "private", "headless": if ["true", "yes", "on"].contains(value) { return true }
+            default: continue
+            }
+        }
+        return false
     }
 
     /// Tags and categories: a YAML list, or a string of space-separated words

@@ -269,3 +269,75 @@ struct RealSiteIndex {
         #expect((again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 495))
     }
 }
+
+@Suite struct Privacy {
+    /// A retraction that also breaks the front matter takes the post out
+    /// instead of keeping its last readable version.
+    @Test func aBrokenRetractionRemovesThePost() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post(body: "Geheimwort steht hier."))
+        try site.write("_posts/2020-01-02-b.md", TemporarySite.post(body: "Anderer Text."))
+        try index(site)
+        try site.write("_posts/2020-01-01-a.md", "---\ntitle: \"kaputt\npublished: false\n---\nGeheimwort steht hier.\n")
+        try site.write("_posts/2020-01-02-b.md", "---\ntitle: \"kaputt\n---\nAnderer Text, neu.\n")
+        let report = try index(site)
+        #expect(report.rejected.count == 2)
+        #expect(report.removed == 1)
+        #expect(try paths(SearchIndex(path: site.indexPath)) == ["_posts/2020-01-02-b.md"])
+    }
+
+    /// Every post Jekyll would not publish stays out of search, tags and counts.
+    @Test func unpublishedPostsAreNeverCounted() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-offen.md", TemporarySite.post(tags: "[Offen]", body: "Offene Daten."))
+        try site.write("_posts/2020-01-02-leer.md", TemporarySite.post(tags: "[GeheimA]", extra: "published:", body: "Offene Daten."))
+        try site.write("_posts/_x/2020-01-03-x.md", TemporarySite.post(tags: "[GeheimB]", body: "Offene Daten."))
+        try site.write("archiv/_posts/2020-01-04-y.md", TemporarySite.post(tags: "[GeheimC]", body: "Offene Daten."))
+        try site.write("_config.yml", "exclude: [archiv]\n")
+        try index(site)
+        let searchIndex = try SearchIndex(path: site.indexPath)
+        let results = try searchIndex.search(SearchRequest(query: "offene Daten"))
+        #expect(results.total == 1)
+        #expect(results.facets.tags.map(\.tag) == ["Offen"])
+        #expect(try searchIndex.allTags().map(\.tag) == ["Offen"])
+        #expect(try searchIndex.statistics().posts == 1)
+    }
+}
+
+@Suite struct TwoWriters {
+    /// Two index runs over one file at once: the second waits for the first.
+    @Test func overlappingRunsBothSucceed() async throws {
+        let site = try TemporarySite()
+        for day in 1...60 {
+            try site.write("_posts/2020-01-\(String(format: "%02d", day % 28 + 1))-p\(day).md",
+                           TemporarySite.post(body: String(repeating: "Die Verwaltung veröffentlicht offene Daten. ", count: 200)))
+        }
+        try index(site)
+        try site.write("_posts/2020-02-01-neu.md", TemporarySite.post(body: "Wombatzeile"))
+        let path = site.indexPath, root = site.root
+        async let first = Task.detached {
+            try SearchIndex(path: path, create: true).update(from: SiteReader(root: root), rebuild: true)
+        }.value
+        async let second = Task.detached {
+            try SearchIndex(path: path, create: true).update(from: SiteReader(root: root))
+        }.value
+        let reports = try await [first, second]
+        #expect(reports.count == 2)
+        #expect(try SearchIndex(path: path).search(SearchRequest(query: "Wombatzeile")).total == 1)
+        #expect(try SearchIndex(path: path).statistics().posts == 61)
+    }
+
+    @Test func aWriterThatWaitsTooLongSaysSo() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post())
+        try index(site)
+        let holder = try DatabaseQueue(path: site.indexPath)
+        try holder.inDatabase { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")  // another writer, holding the file
+            #expect(throws: IndexError.busy(path: site.indexPath)) {
+                try SearchIndex(path: site.indexPath, create: true, busyTimeout: 0.2).update(from: SiteReader(root: site.root))
+            }
+            try db.execute(sql: "ROLLBACK")
+        }
+    }
+}

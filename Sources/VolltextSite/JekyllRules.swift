@@ -1,0 +1,157 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What Jekyll reads from `_config.yml` that decides which posts exist and
+/// what they say: `exclude`/`include`, `defaults`, `permalink`, `baseurl`,
+/// `timezone`.
+struct JekyllConfig: Sendable, Hashable {
+    var permalink = Permalink.date
+    var baseURL = ""
+    var timeZone = TimeZone(secondsFromGMT: 0)!
+    /// Jekyll's `exclude` with its defaults added, less what `include` names.
+    var exclude: [String] = JekyllConfig.defaultExcludes
+    var include: [String] = [".htaccess"]
+    var defaults: [FrontMatterDefault] = []
+
+    /// Jekyll 4's defaults, added to any the site names.
+    static let defaultExcludes = [
+        ".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
+        "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/",
+    ]
+
+    init() {}
+
+    init(_ config: [String: FrontMatterValue]) {
+        permalink = Permalink(config["permalink"]?.text ?? "date")
+        baseURL = config["baseurl"]?.text ?? ""
+        timeZone = config["timezone"]?.text.flatMap(TimeZone.init(identifier:)) ?? TimeZone(secondsFromGMT: 0)!
+        exclude = (config["exclude"]?.texts ?? []) + Self.defaultExcludes
+        include = config["include"]?.texts ?? [".htaccess"]
+        if case let .list(sets)? = config["defaults"] { defaults = sets.compactMap(FrontMatterDefault.init) }
+    }
+
+    /// What the index must re-check when it changes.
+    var fingerprint: String {
+        "\(permalink.template)|\(baseURL)|\(timeZone.identifier)|\(exclude)|\(include)|\(defaults)"
+    }
+}
+
+/// One entry of `defaults:` in `_config.yml`: front matter for the files a scope names.
+struct FrontMatterDefault: Sendable, Hashable, CustomStringConvertible {
+    /// Relative to the site, `/`-separated; empty for every file. May hold `*`.
+    var path: String
+    /// `posts`, `pages`, `drafts` or a collection; nil for every type.
+    var type: String?
+    var values: [String: FrontMatterValue]
+
+    init?(_ value: FrontMatterValue) {
+        guard case let .map(set) = value, case let .map(values)? = set["values"] else { return nil }
+        var scope: [String: FrontMatterValue] = [:]
+        if case let .map(map)? = set["scope"] { scope = map }
+        var path = scope["path"]?.text ?? ""
+        while path.hasPrefix("/") || path.hasPrefix("./") { path.removeFirst(path.hasPrefix("/") ? 1 : 2) }
+        while path.hasSuffix("/") { path.removeLast() }
+        self.path = path
+        type = scope["type"]?.text
+        self.values = values
+    }
+
+    var description: String { "\(path)|\(type ?? "*")|\(values.keys.sorted())|\(values.hashValue)" }
+
+    /// Whether the scope covers a file at `relativePath` of the given type.
+    func applies(to relativePath: String, isDraft: Bool) -> Bool {
+        if let type, type != "posts", !(isDraft && type == "drafts") { return false }
+        if path.isEmpty { return true }
+        if path.contains("*") { return fnmatch(path, relativePath, FNM_PATHNAME) == 0 || fnmatch(path + "/*", relativePath, 0) == 0 }
+        return relativePath == path || relativePath.hasPrefix(path + "/")
+    }
+
+    /// Jekyll's order: a longer path, or the same path with a type, takes precedence.
+    var precedence: (Int, Int) { (path.isEmpty ? 0 : path.split(separator: "/").count, type == nil ? 0 : 1) }
+
+    /// The front matter of a post: the defaults that apply, in order of
+    /// precedence, under what the post itself says.
+    static func merged(_ defaults: [FrontMatterDefault], into fields: [String: FrontMatterValue],
+                       path: String, isDraft: Bool) -> [String: FrontMatterValue] {
+        let applying = defaults.enumerated().filter { $0.element.applies(to: path, isDraft: isDraft) }
+            .sorted {
+                ($0.element.precedence.0, $0.element.precedence.1, $0.offset)
+                    < ($1.element.precedence.0, $1.element.precedence.1, $1.offset)
+            }
+        guard !applying.isEmpty else { return fields }
+        var result: [String: FrontMatterValue] = [:]
+        for (_, set) in applying { result.merge(set.values) { _, new in new } }
+        result.merge(fields) { _, own in own }
+        return result
+    }
+}
+
+/// Jekyll's `EntryFilter`: which files and folders a site leaves out.
+///
+/// Left out: names starting with `.`, `_`, `#` or `~` and names ending in `~`
+/// (unless `include` names them), what `exclude` names (a glob, or a prefix of
+/// the path from the site root), and symbolic links that lead out of the site.
+struct JekyllEntryFilter: Sendable {
+    let root: URL
+    let rootRealPath: String
+    let config: JekyllConfig
+
+    init(root: URL, config: JekyllConfig) {
+        self.root = root
+        self.config = config
+        rootRealPath = Self.realPath(root.path) ?? root.path
+    }
+
+    /// Whether `relativePath` (from the site root) is read; `entry` is the
+    /// path as Jekyll tests it (relative to the folder being listed).
+    func keeps(entry: String, relativePath: String) -> Bool {
+        if isIncluded(entry) { return !leadsOutOfSite(relativePath) }
+        let name = entry.split(separator: "/").last.map(String.init) ?? entry
+        if Self.isSpecial(entry) || Self.isSpecial(name) || name.hasSuffix("~") { return false }
+        if isExcluded(relativePath) { return false }
+        return !leadsOutOfSite(relativePath)
+    }
+
+    static func isSpecial(_ name: some StringProtocol) -> Bool {
+        guard let first = name.first else { return false }
+        return first == "." || first == "_" || first == "#" || first == "~"
+    }
+
+    private func isIncluded(_ entry: String) -> Bool {
+        let name = entry.split(separator: "/").last.map(String.init) ?? entry
+        return Self.globIncludes(config.include, entry) || Self.globIncludes(config.include, name)
+    }
+
+    private func isExcluded(_ relativePath: String) -> Bool {
+        let patterns = config.exclude.filter { !config.include.contains($0) }
+        return Self.globIncludes(patterns, relativePath)
+    }
+
+    /// Jekyll's `glob_include?`: a pattern matches by `fnmatch` (where `*`
+    /// crosses folders), as a prefix of the path, or as the folder itself.
+    static func globIncludes(_ patterns: [String], _ path: String) -> Bool {
+        patterns.contains { raw in
+            var pattern = raw
+            while pattern.hasPrefix("/") { pattern.removeFirst() }
+            guard !pattern.isEmpty else { return false }
+            return fnmatch(pattern, path, 0) == 0 || path.hasPrefix(pattern) || pattern == path + "/"
+        }
+    }
+
+    /// A symbolic link anywhere on the path whose target lies outside the site.
+    private func leadsOutOfSite(_ relativePath: String) -> Bool {
+        let path = root.appendingPathComponent(relativePath).path
+        guard let real = Self.realPath(path) else { return true }  // a dangling link
+        return !(real == rootRealPath || real.hasPrefix(rootRealPath + "/"))
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
