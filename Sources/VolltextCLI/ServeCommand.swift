@@ -46,6 +46,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Do not keep recent results (they are kept until the index changes).")
     var noResultCache = false
 
+    @Option(help: ArgumentHelp("Seconds a connection may send nothing before it is closed.", valueName: "seconds"))
+    var idleTimeout = 30.0
+
+    @Option(help: "Open connections at most.")
+    var maxConnections = 1_024
+
+    @Option(help: ArgumentHelp("Seconds one search may run before it is stopped (503).", valueName: "seconds"))
+    var searchTimeout = 0.5
+
+    @Flag(help: "Write each request's query string (readers' search terms) to the access log.")
+    var logQueries = false
+
     @Option(name: .customLong("cors-origin"), help: ArgumentHelp(
         "An origin whose pages may call the API, e.g. https://blog.example.org (repeatable).", valueName: "origin"))
     var corsOrigins: [String] = []
@@ -53,7 +65,16 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if watch && site == nil { throw ValidationError("--watch needs --site DIR") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
-        guard watchInterval >= 0.1 else { throw ValidationError("--watch-interval must be at least 0.1 seconds") }
+        guard watchInterval.isFinite, (0.1...86_400).contains(watchInterval) else {
+            throw ValidationError("--watch-interval must be 0.1 to 86400 seconds")
+        }
+        guard idleTimeout.isFinite, (1...3_600).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout must be 1 to 3600 seconds")
+        }
+        guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 to 100000") }
+        guard searchTimeout.isFinite, (0.01...60).contains(searchTimeout) else {
+            throw ValidationError("--search-timeout must be 0.01 to 60 seconds")
+        }
     }
 
     func run() async throws {
@@ -66,12 +87,17 @@ struct ServeCommand: AsyncParsableCommand {
         options.siteOptions = SiteReader.Options(drafts: drafts, future: future)
         options.watch = watch
         options.watchInterval = .milliseconds(Int(watchInterval * 1000))
+        options.idleTimeout = .milliseconds(Int(idleTimeout * 1000))
+        options.maxConnections = maxConnections
+        options.logQueries = logQueries
+        let searchTimeLimit = Duration.milliseconds(Int(searchTimeout * 1000))
         let searchIndex: SearchIndex
         do {
             if let site {
                 let root = URL(fileURLWithPath: site)
                 options.site = root
-                searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: !noResultCache, busyTimeout: index.busyTimeout)
+                searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: !noResultCache,
+                                              busyTimeout: index.busyTimeout, searchTimeLimit: searchTimeLimit)
                 let report = try searchIndex.update(from: SiteReader(root: root, options: options.siteOptions))
                 logger.info("indexed", metadata: [
                     "volltext.site": "\(site)", "volltext.added": "\(report.added)", "volltext.updated": "\(report.updated)",
@@ -82,7 +108,7 @@ struct ServeCommand: AsyncParsableCommand {
                     printError(rejection.line.map { "\(rejection.path):\($0): \(rejection.reason)" } ?? "\(rejection.path): \(rejection.reason)")
                 }
             } else {
-                searchIndex = try SearchIndex(path: index.path, cachesResults: !noResultCache)
+                searchIndex = try SearchIndex(path: index.path, cachesResults: !noResultCache, searchTimeLimit: searchTimeLimit)
             }
             try searchIndex.prepareForSearch()
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import VolltextAnalysis
 
 /// A search: the query and its filters, as the CLI and the HTTP API take them.
@@ -22,6 +23,9 @@ public struct SearchRequest: Sendable, Equatable {
 
     public static let maxLimit = 100
     public static let maxOffset = 10_000
+    /// At most this many `tag` filters, and this many characters (Unicode scalars) in a tag or author.
+    public static let maxTags = 20
+    public static let maxNameLength = 200
 
     public init(query: String, tags: [String] = [], anyTag: Bool = false, author: String? = nil,
                 since: String? = nil, until: String? = nil, sort: Sort = .relevance, limit: Int = 10, offset: Int = 0) {
@@ -43,6 +47,14 @@ public struct SearchRequest: Sendable, Equatable {
         }
         guard (0...Self.maxOffset).contains(offset) else {
             throw .invalidParameter(name: "offset", value: String(offset), expected: "0 to \(Self.maxOffset)")
+        }
+        guard tags.count <= Self.maxTags else {
+            throw .invalidParameter(name: "tag", value: "\(tags.count) tags", expected: "\(Self.maxTags) tags at most")
+        }
+        for (name, value) in tags.map({ ("tag", $0) }) + [("author", author ?? "")]
+        where value.unicodeScalars.count > Self.maxNameLength {
+            throw .invalidParameter(name: name, value: String(value.unicodeScalars.prefix(40)) + "…",
+                                    expected: "\(Self.maxNameLength) characters at most")
         }
         for (name, value) in [("since", since), ("until", until)] {
             if let value, !Self.isDay(value) {
@@ -133,10 +145,14 @@ extension SearchIndex {
 
     /// Runs a search. Bad parameters and unsearchable queries throw
     /// ``QueryError``; nothing the user types can cause an SQL or FTS5 error.
+    ///
+    /// A search that runs longer than the index's `searchTimeLimit` is
+    /// stopped and throws ``QueryError/tooExpensive(seconds:)``.
     public func search(_ request: SearchRequest, weights: FieldWeights = FieldWeights()) throws -> SearchResults {
         let request = try request.validated()
+        let deadline = ContinuousClock.now + searchTimeLimit
         guard let resultCache, weights == FieldWeights() else {
-            return try search(validated: request, weights: weights)
+            return try search(validated: request, weights: weights, deadline: deadline)
         }
         let generation: String
         do {
@@ -146,30 +162,39 @@ extension SearchIndex {
         }
         let key = ResultCache.Key(request)
         if let cached = resultCache.results(for: key, generation: generation) { return cached }
-        let results = try search(validated: request, weights: weights)
+        let results = try search(validated: request, weights: weights, deadline: deadline)
         resultCache.store(results, for: key, generation: generation)
         return results
     }
 
-    private func search(validated request: SearchRequest, weights: FieldWeights) throws -> SearchResults {
+    private func search(validated request: SearchRequest, weights: FieldWeights,
+                        deadline: ContinuousClock.Instant) throws -> SearchResults {
         // A blank query with tag filters lists the tags' posts, newest first.
         let isBlank = request.query.allSatisfy(\.isWhitespace)
         let query = isBlank && !request.tags.isEmpty ? nil : try SearchQuery(parsing: request.query)
         let analyzer = GermanAnalyzer(forQueries: true)
         let match = query?.matchExpression(analyzer: analyzer)
-        let tagKeys = (request.tags + (query?.tags ?? [])).map { Self.foldedKey($0, analyzer: analyzer) }.filter { !$0.isEmpty }
+        // A tag without a searchable word (too long, only punctuation) stays a filter that nothing passes.
+        let tagKeys = (request.tags + (query?.tags ?? [])).filter { !$0.allSatisfy(\.isWhitespace) }
+            .map { Self.foldedKey($0, analyzer: analyzer) }
         guard match != nil || !tagKeys.isEmpty else { throw QueryError.empty }
         do {
-            var results = try search(request, match: match, tagKeys: tagKeys, weights: weights, analyzer: analyzer)
+            var results = try search(request, match: match, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
+                                     deadline: deadline)
             if results.total == 0, let query, query.canRelax,
                let relaxed = query.matchExpression(analyzer: analyzer, requireAll: false) {
-                results = try search(request, match: relaxed, tagKeys: tagKeys, weights: weights, analyzer: analyzer)
+                results = try search(request, match: relaxed, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
+                                     deadline: deadline)
                 results.relaxed = results.total > 0
             }
-            if results.total == 0, let query { results.suggestion = try suggestion(for: query, analyzer: analyzer) }
+            if results.total == 0, let query {
+                results.suggestion = try suggestion(for: query, analyzer: analyzer, deadline: deadline)
+            }
             return results
         } catch let error as QueryError {
             throw error
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            throw QueryError.tooExpensive(seconds: searchTimeLimit.seconds)
         } catch {
             throw IndexError.from(error, path: path)
         }
@@ -180,11 +205,11 @@ extension SearchIndex {
     /// the page come from ``PostTable`` in memory; SQLite then reads the
     /// page's rows and snippets alone.
     private func search(_ request: SearchRequest, match: String?, tagKeys: [String], weights: FieldWeights,
-                        analyzer: GermanAnalyzer) throws -> SearchResults {
+                        analyzer: GermanAnalyzer, deadline: ContinuousClock.Instant) throws -> SearchResults {
         var results = SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
                                     hits: [], facets: .init(tags: []), suggestion: nil)
-        let author = request.author.map { Self.foldedKey($0, analyzer: analyzer) }.flatMap { $0.isEmpty ? nil : $0 }
-        try pool.read { db in
+        let author = request.author.map { Self.foldedKey($0, analyzer: analyzer) }
+        try read(until: deadline) { db in
             let posts = try postTable.snapshot(generation: Self.generation(db), db: db)
             var ids: [Int64]
             var scores: [Double]
@@ -196,8 +221,10 @@ extension SearchIndex {
             }
 
             // An author's words must all appear, whole, in one folded name ("müller" in "anna müller").
-            let authorIDs = try author.map { author in
-                try Set(Int64.fetchAll(db.cachedStatement(sql: """
+            let authorIDs = try author.map { author -> Set<Int64> in
+                // A name without a searchable word matches nobody; it never drops the filter.
+                guard !author.isEmpty else { return [] }
+                return try Set(Int64.fetchAll(db.cachedStatement(sql: """
                     SELECT post_id FROM post_author WHERE ' ' || key || ' ' LIKE '% ' || ? || ' %' ESCAPE '\\'
                     """), arguments: [Self.likeEscaped(author)]))
             }
@@ -321,6 +348,22 @@ extension SearchIndex {
         }
     }
 
+    /// A read that SQLite stops (SQLITE_INTERRUPT) once `deadline` has
+    /// passed: its progress handler looks at the clock every few thousand
+    /// virtual-machine steps (and FTS5 steps row by row), so no query, however many terms a prefix
+    /// expands to, runs much past its time.
+    func read<T>(until deadline: ContinuousClock.Instant, _ body: (Database) throws -> T) throws -> T {
+        try pool.read { db in
+            let box = DeadlineBox(deadline)
+            sqlite3_progress_handler(db.sqliteConnection, 100, { context in
+                guard let context else { return 0 }
+                return ContinuousClock.now >= Unmanaged<DeadlineBox>.fromOpaque(context).takeUnretainedValue().deadline ? 1 : 0
+            }, Unmanaged.passUnretained(box).toOpaque())
+            defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
+            return try withExtendedLifetime(box) { try body(db) }
+        }
+    }
+
     /// The id every index run writes anew: what cached results and tag counts key on.
     static func generation(_ db: Database) throws -> String {
         try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM index_info WHERE key = 'generation'")) ?? ""
@@ -362,4 +405,15 @@ extension SearchIndex {
             throw IndexError.from(error, path: path)
         }
     }
+}
+
+/// A search's deadline, where SQLite's progress handler can read it.
+private final class DeadlineBox {
+    let deadline: ContinuousClock.Instant
+    init(_ deadline: ContinuousClock.Instant) { self.deadline = deadline }
+}
+
+extension Duration {
+    /// In seconds, as a `Double`.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -7,17 +7,18 @@ extension SearchIndex {
     /// in the index is replaced by the most frequent indexed word within one
     /// typo (two for long words), written as it appears in a post. Nil if no
     /// word needed or found a correction.
-    func suggestion(for query: SearchQuery, analyzer: GermanAnalyzer) throws -> String? {
+    func suggestion(for query: SearchQuery, analyzer: GermanAnalyzer, deadline: ContinuousClock.Instant) throws -> String? {
         var corrected = query.text
         var changed = false
-        for group in query.groups {
+        // Each word scans part of the vocabulary: a query of a hundred unknown words is not corrected word by word.
+        for group in query.groups.prefix(Self.maxCorrectedWords) {
             for clause in group where clause.kind == .word {
                 let tokens = analyzer.tokens(in: clause.text)
                 guard tokens.count == 1, let token = tokens.first, !token.isStopword, token.term.count >= 3 else { continue }
                 guard let folded = analyzer.terms(in: clause.text, form: .folded).first else { continue }
-                if try isIndexed(token.term) { continue }
-                guard let replacement = try closestWord(to: folded, analyzer: analyzer) else { continue }
-                let written = try writtenForm(of: replacement) ?? replacement
+                if try isIndexed(token.term, deadline: deadline) { continue }
+                guard let replacement = try closestWord(to: folded, analyzer: analyzer, deadline: deadline) else { continue }
+                let written = try writtenForm(of: replacement, deadline: deadline) ?? replacement
                 if let range = corrected.range(of: clause.text) {
                     corrected.replaceSubrange(range, with: written)
                     changed = true
@@ -27,20 +28,23 @@ extension SearchIndex {
         return changed ? corrected : nil
     }
 
-    private func isIndexed(_ term: String) throws -> Bool {
-        try pool.read { db in
+    /// Words of a query that did-you-mean looks at, at most.
+    static let maxCorrectedWords = 8
+
+    private func isIndexed(_ term: String, deadline: ContinuousClock.Instant) throws -> Bool {
+        try read(until: deadline) { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM post_vocab WHERE term = ?)", arguments: [term]) ?? false
         }
     }
 
     /// The indexed word (a prefix form, else a stem) nearest to `folded`.
-    private func closestWord(to folded: String, analyzer: GermanAnalyzer) throws -> String? {
+    private func closestWord(to folded: String, analyzer: GermanAnalyzer, deadline: ContinuousClock.Instant) throws -> String? {
         let word = Array(folded.unicodeScalars)
         guard let first = word.first else { return nil }
         let allowed = word.count >= 8 ? 2 : 1
         let marker = String(UnicodeScalar(GermanAnalyzer.prefixMarker))
         var best: (word: String, distance: Int, documents: Int)?
-        try pool.read { db in
+        try read(until: deadline) { db in
             // Prefix forms (^ + folded word) and stems starting with the same letter, of a near length.
             for prefix in [marker, ""] {
                 let start = prefix + String(first)
@@ -65,9 +69,9 @@ extension SearchIndex {
     }
 
     /// How the folded word is written in a post (`burgerbeteiligung` → `Bürgerbeteiligung`).
-    private func writtenForm(of folded: String) throws -> String? {
+    private func writtenForm(of folded: String, deadline: ContinuousClock.Instant) throws -> String? {
         let analyzer = GermanAnalyzer(forQueries: true)
-        return try pool.read { db in
+        return try read(until: deadline) { db in
             let marked = try String.fetchAll(db, sql: """
                 SELECT highlight(post_text, 3, char(57344), char(57345)) FROM post_text WHERE post_text MATCH ? LIMIT 5
                 """, arguments: [SearchQuery.quoted(folded)])

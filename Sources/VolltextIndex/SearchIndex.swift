@@ -58,6 +58,10 @@ public final class SearchIndex: Sendable {
     let pool: DatabasePool
     /// Nil when results are not cached (`volltext serve --no-result-cache`).
     let resultCache: ResultCache?
+    /// How long one search may run (see `init`).
+    public let searchTimeLimit: Duration
+    /// Ample for any real query: at 50,000 posts the slowest take about 15 ms.
+    public static let defaultSearchTimeLimit: Duration = .milliseconds(500)
     /// Whether recent results are kept (see `init`).
     public var cachesResults: Bool { resultCache != nil }
     let postTable = PostTable()
@@ -80,9 +84,12 @@ public final class SearchIndex: Sendable {
     /// what a server wants, as popular queries repeat.
     /// `busyTimeout`: how long a writer waits for another writer (a second
     /// `volltext index` run) before giving up; readers never wait for writers.
+    /// `searchTimeLimit`: how long one search may run before it is stopped.
     public init(path: String, create: Bool = false, tokenizer: Tokenizer = .german,
-                cachesResults: Bool = false, busyTimeout: TimeInterval = SearchIndex.defaultBusyTimeout) throws(IndexError) {
+                cachesResults: Bool = false, busyTimeout: TimeInterval = SearchIndex.defaultBusyTimeout,
+                searchTimeLimit: Duration = SearchIndex.defaultSearchTimeLimit) throws(IndexError) {
         self.path = path
+        self.searchTimeLimit = searchTimeLimit
         resultCache = cachesResults ? ResultCache() : nil
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && !create { throw .noIndex(path: path) }

@@ -6,6 +6,10 @@ public enum QueryError: Error, LocalizedError, Equatable, Sendable {
     case empty
     case tooLong(limit: Int)
     case onlyExclusions
+    case tooManyWords(limit: Int)
+    case tooManyPrefixes(limit: Int)
+    /// The search ran past its time limit and was stopped.
+    case tooExpensive(seconds: Double)
     /// A parameter with a bad value: `parameter` is its name (`limit`, `since`, …).
     case invalidParameter(name: String, value: String, expected: String)
 
@@ -13,6 +17,10 @@ public enum QueryError: Error, LocalizedError, Equatable, Sendable {
         switch self {
         case .empty: "empty query: type a word to search for"
         case let .tooLong(limit): "query too long: \(limit) characters at most"
+        case let .tooManyWords(limit): "query has too many words: \(limit) at most"
+        case let .tooManyPrefixes(limit): "query has too many prefixes (word*): \(limit) at most"
+        case let .tooExpensive(seconds):
+            "the search took longer than \(String(format: "%g", seconds)) s and was stopped: use fewer or longer words"
         case .onlyExclusions: "the query only excludes words: add a word to search for"
         case let .invalidParameter(name, value, expected): "invalid \(name) \"\(value)\": expected \(expected)"
         }
@@ -34,8 +42,16 @@ public enum QueryError: Error, LocalizedError, Equatable, Sendable {
 ///
 /// Anything else is searched literally: `NEAR(`, `title:foo`, `AND`, SQL.
 public struct SearchQuery: Sendable, Equatable {
-    /// At most this many characters.
+    /// At most this many characters, counted as Unicode scalars (a letter
+    /// with 40 combining marks is 41, not one).
     public static let maxLength = 512
+    /// At most this many words, phrases and prefixes, excluded ones included.
+    public static let maxClauses = 32
+    /// A prefix needs this many letters; shorter ones (`k*`) are searched as words:
+    /// a one-letter prefix matches a large part of the vocabulary.
+    public static let minPrefixLetters = 3
+    /// At most this many prefixes: each expands to every indexed word it starts.
+    public static let maxPrefixes = 8
 
     /// One searchable unit as the user typed it.
     public struct Clause: Sendable, Equatable {
@@ -58,7 +74,7 @@ public struct SearchQuery: Sendable, Equatable {
 
     public init(parsing text: String) throws(QueryError) {
         self.text = text
-        guard text.count <= Self.maxLength else { throw .tooLong(limit: Self.maxLength) }
+        guard text.unicodeScalars.count <= Self.maxLength else { throw .tooLong(limit: Self.maxLength) }
         // Control characters read as spaces; nothing else is special outside the syntax above.
         let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map {
             $0.properties.generalCategory == .control || $0.properties.generalCategory == .format ? " " : $0
@@ -84,6 +100,12 @@ public struct SearchQuery: Sendable, Equatable {
         }
         guard !groups.isEmpty || !tags.isEmpty else {
             throw excluded.isEmpty ? .empty : .onlyExclusions
+        }
+        guard groups.reduce(excluded.count, { $0 + $1.count }) <= Self.maxClauses else {
+            throw .tooManyWords(limit: Self.maxClauses)
+        }
+        guard (groups.joined() + excluded).filter({ $0.kind == .prefix }).count <= Self.maxPrefixes else {
+            throw .tooManyPrefixes(limit: Self.maxPrefixes)
         }
     }
 
@@ -185,7 +207,9 @@ private struct Lexer {
         if !negated, text == "OR" { return .or }
         if text.hasSuffix("*"), text.count > 1 {
             let stem = String(text.drop { $0 == "*" }.reversed().drop { $0 == "*" }.reversed())
-            return .clause(SearchQuery.Clause(text: stem, kind: .prefix), negated: negated)
+            let letters = stem.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count
+            let kind: SearchQuery.Clause.Kind = letters >= SearchQuery.minPrefixLetters ? .prefix : .word
+            return .clause(SearchQuery.Clause(text: stem, kind: kind), negated: negated)
         }
         return .clause(SearchQuery.Clause(text: String(text), kind: .word), negated: negated)
     }

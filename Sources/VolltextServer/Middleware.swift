@@ -77,3 +77,24 @@ extension HTTPField.Name {
     static let referrerPolicy = Self("Referrer-Policy")!
     static let xFrameOptions = Self("X-Frame-Options")!
 }
+
+/// One access-log line per request: method, path, status and time. The query
+/// string (what readers searched for) is left out unless `includeQuery`:
+/// search terms are readers' data, and a long one would make a long line.
+struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    let includeQuery: Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        var uri = request.uri.path
+        if includeQuery, let query = request.uri.query { uri += "?" + String(query.prefix(1_024)) }
+        context.logger.info("request", metadata: [
+            "hb.request.method": "\(request.method.rawValue)", "hb.request.path": "\(uri)",
+            "hb.response.status": "\(response.status.code)",
+            "volltext.ms": "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
+        ])
+        return response
+    }
+}

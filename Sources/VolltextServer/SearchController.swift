@@ -13,10 +13,21 @@ import VolltextIndex
 /// or shows SQL: ``APIError/response(for:)`` maps every error once.
 struct SearchController: Sendable {
     let served: ServedIndex
+    let runner: SearchRunner
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.getAndHead("/api/search") { request, _ in
-            APIError.respond { try self.search(request.uri.queryParameters) }
+            do {
+                let search = try self.request(from: request.uri.queryParameters)
+                let index = self.served.current()
+                let json = try await self.runner.run { try index.search(search).jsonData() }
+                var headers = HTTPFields()
+                headers[.contentType] = "application/json; charset=utf-8"
+                headers[.cacheControl] = "no-store"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))
+            } catch {
+                return APIError.response(for: error)
+            }
         }
         router.getAndHead("/api/tags") { _, _ in
             APIError.respond { try JSONResponse(["tags": self.served.current().allTags()]) }
@@ -40,10 +51,10 @@ struct SearchController: Sendable {
         }
     }
 
-    private func search(_ parameters: Parameters) throws -> Response {
+    private func request(from parameters: Parameters) throws -> SearchRequest {
         let query = parameters.get("q") ?? ""
-        guard query.count <= SearchQuery.maxLength else { throw QueryError.tooLong(limit: SearchQuery.maxLength) }
-        let request = SearchRequest(
+        guard query.unicodeScalars.count <= SearchQuery.maxLength else { throw QueryError.tooLong(limit: SearchQuery.maxLength) }
+        return SearchRequest(
             query: query,
             tags: parameters.getAll("tag").filter { !$0.isEmpty },
             anyTag: try Self.flag(parameters, "any_tag"),
@@ -53,10 +64,6 @@ struct SearchController: Sendable {
             sort: try Self.sort(parameters),
             limit: try Self.integer(parameters, "limit", default: 10),
             offset: try Self.integer(parameters, "offset", default: 0))
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try served.current().search(request).jsonData())))
     }
 
     private static func integer(_ parameters: Parameters, _ name: String, default value: Int) throws -> Int {
@@ -94,6 +101,13 @@ func JSONResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) th
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
 }
 
+extension QueryError {
+    /// Not the reader's mistake but the server's limit: 503, not 400.
+    var isOverload: Bool {
+        if case .tooExpensive = self { true } else { false }
+    }
+}
+
 /// The one place where errors become HTTP responses.
 enum APIError {
     static func respond(_ body: () throws -> Response) -> Response {
@@ -107,9 +121,11 @@ enum APIError {
     /// 400 for the user's mistakes, 503 when the index cannot be read; the
     /// message is the error's own one-line description, never SQL.
     static func response(for error: any Error) -> Response {
+        // Index errors name the file; the server's paths are not the reader's business.
         let (status, message): (HTTPResponse.Status, String) = switch error {
+        case let error as QueryError where error.isOverload: (.serviceUnavailable, error.localizedDescription)
         case let error as QueryError: (.badRequest, error.localizedDescription)
-        case let error as IndexError: (.serviceUnavailable, error.localizedDescription)
+        case is ServerBusy: (.serviceUnavailable, "too many searches at once: try again in a moment")
         default: (.serviceUnavailable, "the search is unavailable right now")
         }
         return (try? JSONResponse(["error": message], status: status))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import VolltextIndex
@@ -16,6 +17,14 @@ public struct ServerOptions: Sendable {
     public var siteOptions = SiteReader.Options()
     public var watch = false
     public var watchInterval: Duration = .seconds(2)
+    /// A connection that sends nothing for this long (a half-sent request, an idle keep-alive) is closed.
+    public var idleTimeout: Duration = .seconds(30)
+    /// Open connections at most; further ones wait in the listen backlog.
+    public var maxConnections = 1_024
+    /// Searches running at once; more wait for a place, at most a second.
+    public var concurrentSearches = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+    /// Log each request's query string too (off: search terms are readers' data).
+    public var logQueries = false
 
     public init() {}
 }
@@ -25,13 +34,15 @@ public struct ServerOptions: Sendable {
 /// wires middleware, in order: access log, methods, CORS, security headers.
 public func buildApplication(index: SearchIndex, options: ServerOptions, logger: Logger) throws -> some ApplicationProtocol {
     let router = Router()
-    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: AccessLogMiddleware(includeQuery: options.logQueries))
     router.add(middleware: ReadOnlyMethodsMiddleware())
     if !options.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsMiddleware(origins: Set(options.corsOrigins))) }
     router.add(middleware: SecurityHeadersMiddleware())
-    let cachesResults = index.cachesResults
-    let served = ServedIndex(index, logger: logger) { path in try SearchIndex(path: path, cachesResults: cachesResults) }
-    SearchController(served: served).addRoutes(to: router)
+    let (cachesResults, searchTimeLimit) = (index.cachesResults, index.searchTimeLimit)
+    let served = ServedIndex(index, logger: logger) { path in
+        try SearchIndex(path: path, cachesResults: cachesResults, searchTimeLimit: searchTimeLimit)
+    }
+    SearchController(served: served, runner: SearchRunner(limit: options.concurrentSearches)).addRoutes(to: router)
     try PageController().addRoutes(to: router)
 
     var services: [any Service] = []
@@ -41,7 +52,10 @@ public func buildApplication(index: SearchIndex, options: ServerOptions, logger:
     }
     return Application(
         router: router,
-        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Volltext"),
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(options.idleTimeout.components.seconds) * 1_000_000_000
+                                                                    + options.idleTimeout.components.attoseconds / 1_000_000_000))),
+        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Volltext",
+                             availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
         services: services,
         logger: logger)
 }

@@ -115,6 +115,47 @@ private final class TestBlog: Sendable {
         #expect(throws: QueryError.tooLong(limit: 512)) { try Self.blog.get().search(String(repeating: "Daten ", count: 1700)) }
     }
 
+    /// Length counts Unicode scalars: combining marks do not hide inside one character.
+    @Test func combiningMarksCountTowardTheLength() throws {
+        let word = "a" + String(repeating: "\u{0301}", count: 40)
+        let query = Array(repeating: word, count: 20).joined(separator: " ")
+        #expect(query.count < 512)
+        #expect(throws: QueryError.tooLong(limit: 512)) { try Self.blog.get().search(query) }
+    }
+
+    /// 170 one-letter prefixes took 10.8 s; now too many words for one query, and
+    /// short prefixes are words.
+    @Test func prefixFloodsAreRefusedAndShortPrefixesAreWords() throws {
+        let blog = try Self.blog.get()
+        let flood = (0..<170).map { _ in String("abcdefghijklmnopqrstuvwxyz".randomElement()!) + "*" }.joined(separator: " ")
+        #expect(throws: QueryError.tooManyWords(limit: 32)) { try blog.search(flood) }
+        let parsed = try SearchQuery(parsing: "k* ve* Verw*")
+        #expect(parsed.groups.map { $0[0].kind } == [.word, .word, .prefix])
+        #expect(try blog.search("Verw*").total > 0)
+    }
+
+    @Test func tagAndAuthorAreBounded() throws {
+        let blog = try Self.blog.get()
+        #expect(throws: QueryError.self) { try blog.search("Daten", author: String(repeating: "anna+", count: 15_000)) }
+        #expect(throws: QueryError.self) { try blog.search("Daten", tags: Array(repeating: "x", count: 21)) }
+        #expect(throws: QueryError.self) { try blog.search("Daten", tags: [String(repeating: "ö", count: 201)]) }
+        #expect(try blog.search("Daten", author: String(repeating: "ö", count: 200)).total == 0)
+    }
+
+    /// A search past its time limit stops with a clear error, not a hang.
+    @Test func aSearchPastItsDeadlineStops() throws {
+        let site = try TemporarySite()
+        let words = ["Daten", "Datenbank", "Datenschutz", "Datensatz", "Datum", "Dach", "Dame", "Dank"]
+        for n in 0..<300 {
+            let body = (0..<200).map { words[($0 * 7 + n) % words.count] + String($0 % 50) }.joined(separator: " ")
+            try site.write("_posts/2020-01-01-p\(n).md", TemporarySite.post(body: body))
+        }
+        _ = try SearchIndex(path: site.indexPath, create: true).update(from: SiteReader(root: site.root))
+        let hurried = try SearchIndex(path: site.indexPath, searchTimeLimit: .nanoseconds(1))
+        #expect(throws: QueryError.tooExpensive(seconds: 1e-9)) { try hurried.search(SearchRequest(query: "Dat* Da*")) }
+        #expect(try SearchIndex(path: site.indexPath).search(SearchRequest(query: "Dat*")).total == 300)
+    }
+
     /// Random strings of syntax characters and words: only QueryError may come back.
     @Test func randomQueriesNeverFailInternally() throws {
         let blog = try Self.blog.get()
