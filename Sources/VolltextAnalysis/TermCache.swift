@@ -19,17 +19,14 @@ struct TermCache: ~Copyable {
     static let documentSlots = 32768
     static let querySlots = 16
 
-    /// One slot: the word's folded scalars, its stem and prefix form as UTF-8
-    /// (back to back in `term`), and whether it is a stopword.
+    /// One slot's lengths and flag; its word and terms live in `words` and
+    /// `terms` at the slot's index, each array bound to its own element type
+    /// (no tuple memory seen through another type).
     private struct Slot {
         var wordLength: UInt8 = 0  // 0: empty
         var termLength: UInt8 = 0
         var prefixLength: UInt8 = 0
         var isStopword = false
-        var word: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)  // 24 UInt32
-        var term: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)  // 96 bytes
     }
 
     /// A cached word's terms; the bytes stay valid until the next `insert`.
@@ -41,6 +38,10 @@ struct TermCache: ~Copyable {
     }
 
     private let slots: UnsafeMutablePointer<Slot>
+    /// `maxWordLength` folded scalars per slot.
+    private let words: UnsafeMutablePointer<UInt32>
+    /// The stem and prefix form back to back, `2 * maxTermLength` bytes per slot.
+    private let terms: UnsafeMutablePointer<UInt8>
     private let mask: Int
 
     /// `slotCount` must be a power of two.
@@ -50,11 +51,19 @@ struct TermCache: ~Copyable {
         // All zeros is an empty slot, and calloc's zeroed pages cost no memory
         // until they are written: a connection that only analyses queries never
         // pays for the slots a reindex fills.
-        guard let memory = calloc(slotCount, MemoryLayout<Slot>.stride) else { fatalError("out of memory") }
-        slots = memory.bindMemory(to: Slot.self, capacity: slotCount)
+        guard let slotMemory = calloc(slotCount, MemoryLayout<Slot>.stride),
+              let wordMemory = calloc(slotCount * Self.maxWordLength, MemoryLayout<UInt32>.stride),
+              let termMemory = calloc(slotCount * 2 * Self.maxTermLength, 1) else { fatalError("out of memory") }
+        slots = slotMemory.bindMemory(to: Slot.self, capacity: slotCount)
+        words = wordMemory.bindMemory(to: UInt32.self, capacity: slotCount * Self.maxWordLength)
+        terms = termMemory.bindMemory(to: UInt8.self, capacity: slotCount * 2 * Self.maxTermLength)
     }
 
-    deinit { free(slots) }
+    deinit {
+        free(slots)
+        free(words)
+        free(terms)
+    }
 
     @inline(__always)
     private func slotIndex(of word: UnsafeBufferPointer<UInt32>) -> Int {
@@ -67,15 +76,12 @@ struct TermCache: ~Copyable {
     @inline(__always)
     func lookUp(_ word: UnsafeBufferPointer<UInt32>) -> Entry? {
         guard word.count <= Self.maxWordLength else { return nil }
-        let slot = slots + slotIndex(of: word)
+        let index = slotIndex(of: word)
+        let slot = slots + index
         guard Int(slot.pointee.wordLength) == word.count else { return nil }
-        let matches = withUnsafeMutableBytes(of: &slot.pointee.word) { raw in
-            let cached = raw.bindMemory(to: UInt32.self)
-            for i in 0..<word.count where cached[i] != word[i] { return false }
-            return true
-        }
-        guard matches else { return nil }
-        let term = Self.termBytes(of: slot)
+        let cached = words + index * Self.maxWordLength
+        for i in 0..<word.count where cached[i] != word[i] { return nil }
+        let term = terms + index * 2 * Self.maxTermLength
         let termLength = Int(slot.pointee.termLength)
         return Entry(term: UnsafeBufferPointer(start: term, count: termLength),
                      prefixForm: UnsafeBufferPointer(start: term + termLength, count: Int(slot.pointee.prefixLength)),
@@ -83,24 +89,18 @@ struct TermCache: ~Copyable {
     }
 
     @inline(__always)
-    private static func termBytes(of slot: UnsafeMutablePointer<Slot>) -> UnsafeMutablePointer<UInt8> {
-        (UnsafeMutableRawPointer(slot) + MemoryLayout<Slot>.offset(of: \Slot.term)!).assumingMemoryBound(to: UInt8.self)
-    }
-
-    @inline(__always)
     func insert(_ word: UnsafeBufferPointer<UInt32>, term: UnsafeBufferPointer<UInt8>,
                 prefixForm: UnsafeBufferPointer<UInt8>, isStopword: Bool) {
         guard word.count <= Self.maxWordLength, term.count <= Self.maxTermLength,
               prefixForm.count <= Self.maxTermLength else { return }
-        let slot = slots + slotIndex(of: word)
+        let index = slotIndex(of: word)
+        let slot = slots + index
         slot.pointee.wordLength = UInt8(word.count)
         slot.pointee.termLength = UInt8(term.count)
         slot.pointee.prefixLength = UInt8(prefixForm.count)
         slot.pointee.isStopword = isStopword
-        withUnsafeMutableBytes(of: &slot.pointee.word) { raw in
-            _ = raw.bindMemory(to: UInt32.self).initialize(from: word)
-        }
-        let bytes = Self.termBytes(of: slot)
+        if let base = word.baseAddress { (words + index * Self.maxWordLength).update(from: base, count: word.count) }
+        let bytes = terms + index * 2 * Self.maxTermLength
         if let base = term.baseAddress { bytes.update(from: base, count: term.count) }
         if let base = prefixForm.baseAddress { (bytes + term.count).update(from: base, count: prefixForm.count) }
     }

@@ -27,7 +27,8 @@ struct AnalyzeCommand: ParsableCommand {
     func run() throws {
         let input: String
         if text.isEmpty {
-            let bytes = LineReader().readAll()
+            let bytes: [UInt8]
+            do { bytes = try LineReader().readAll() } catch { throw fail(error) }
             guard let decoded = String(validating: bytes, as: UTF8.self) else {
                 printError("volltext analyze: standard input is not valid UTF-8")
                 throw ExitStatus.dataError
@@ -37,12 +38,13 @@ struct AnalyzeCommand: ParsableCommand {
             input = text.joined(separator: " ")
         }
         let tokens = GermanAnalyzer().tokens(in: input, form: folded ? .folded : .stemmed)
-        let output = ByteWriter()
+        let output = standardOutput
         if json {
             output.write(try Self.json(tokens) + "\n")
         } else {
             output.write(Self.table(tokens))
         }
+        try finishOutput()
     }
 
     static func json(_ tokens: [Token]) throws -> String {

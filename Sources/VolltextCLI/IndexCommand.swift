@@ -47,15 +47,14 @@ struct IndexCommand: ParsableCommand {
             throw fail(error)
         }
         if json {
-            print(try jsonString(report))
+            printOutput(try jsonString(report))
         } else {
-            print(String(format: "Indexed %@ into %@ in %.2f s: %d added, %d updated, %d removed, %d unchanged, %d rejected",
-                         site, index.path, report.seconds, report.added, report.updated, report.removed,
+            printOutput(String(format: "Indexed %@ into %@ in %.2f s: %d added, %d updated, %d removed, %d unchanged, %d rejected",
+                         printable(site), printable(index.path), report.seconds, report.added, report.updated, report.removed,
                          report.unchanged, report.rejected.count))
         }
-        for rejection in report.rejected {
-            printError(rejection.line.map { "\(rejection.path):\($0): \(rejection.reason)" } ?? "\(rejection.path): \(rejection.reason)")
-        }
+        try finishOutput()
+        for rejection in report.rejected { printError(rejectionLine(rejection)) }
         if !report.rejected.isEmpty { throw ExitStatus.dataError }
     }
 

@@ -39,3 +39,9 @@ func jsonString(_ value: some Encodable) throws -> String {
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
+
+/// `path:line: reason` for a rejected post, safe to print on a terminal.
+func rejectionLine(_ rejection: IndexReport.Rejection) -> String {
+    let location = printable(rejection.path) + (rejection.line.map { ":\($0)" } ?? "")
+    return location + ": " + printable(rejection.reason)
+}

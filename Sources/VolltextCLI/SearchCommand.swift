@@ -74,10 +74,11 @@ struct SearchCommand: ParsableCommand {
             throw fail(error)
         }
         if json {
-            print(String(decoding: results.jsonData(), as: UTF8.self))
+            printOutput(String(decoding: results.jsonData(), as: UTF8.self))
         } else {
-            print(Self.text(results))
+            printOutput(Self.text(results))
         }
+        try finishOutput()
     }
 
     /// Results for people: rank, title, date, tags, URL and snippet.

@@ -104,9 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
                     "volltext.removed": "\(report.removed)", "volltext.unchanged": "\(report.unchanged)",
                     "volltext.rejected": "\(report.rejected.count)",
                 ])
-                for rejection in report.rejected {
-                    printError(rejection.line.map { "\(rejection.path):\($0): \(rejection.reason)" } ?? "\(rejection.path): \(rejection.reason)")
-                }
+                for rejection in report.rejected { printError(rejectionLine(rejection)) }
             } else {
                 searchIndex = try SearchIndex(path: index.path, cachesResults: !noResultCache, searchTimeLimit: searchTimeLimit)
             }

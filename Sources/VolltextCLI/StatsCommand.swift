@@ -22,7 +22,8 @@ struct StatsCommand: ParsableCommand {
             throw fail(error)
         }
         if json {
-            print(try jsonString(statistics))
+            printOutput(try jsonString(statistics))
+            try finishOutput()
             return
         }
         let rows: [(String, String)] = [
@@ -35,6 +36,7 @@ struct StatsCommand: ParsableCommand {
             ("size", ByteCountFormatter.string(fromByteCount: Int64(statistics.databaseBytes), countStyle: .file)),
             ("last indexed", statistics.lastIndexed ?? "never"),
         ]
-        for (name, value) in rows { print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
+        for (name, value) in rows { printOutput(name.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
+        try finishOutput()
     }
 }

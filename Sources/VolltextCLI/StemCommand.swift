@@ -17,12 +17,13 @@ struct StemCommand: ParsableCommand {
 
     func run() throws {
         let stemmer = SnowballGermanStemmer()
-        let output = ByteWriter()
+        let output = standardOutput
         let newline: StaticString = "\n"
         let newlineBytes = UnsafeBufferPointer(start: newline.utf8Start, count: newline.utf8CodeUnitCount)
         var lineNumber = 0
         var invalidLines: [Int] = []
-        LineReader().forEachLine { line in
+        do {
+            try LineReader().forEachLine { line in
             lineNumber += 1
             var word = String(validating: line, as: UTF8.self) ?? {
                 invalidLines.append(lineNumber)
@@ -30,10 +31,13 @@ struct StemCommand: ParsableCommand {
             }()
             word = word.lowercased()
             if !word.utf8.allSatisfy({ $0 < 0x80 }) { word = String(decoding: word._nfcCodeUnits, as: UTF8.self) }
-            word.withUTF8 { output.write(stemmer.stem(utf8: $0)) }
-            output.write(newlineBytes)
+                word.withUTF8 { output.write(stemmer.stem(utf8: $0)) }
+                output.write(newlineBytes)
+            }
+        } catch {
+            throw fail(error)
         }
-        output.flush()
+        try finishOutput()
         guard invalidLines.isEmpty else {
             let shown = invalidLines.prefix(10).map(String.init).joined(separator: ", ")
             printError("volltext stem: invalid UTF-8 on standard input, line\(invalidLines.count > 1 ? "s" : "") \(shown)\(invalidLines.count > 10 ? ", …" : "") (bad bytes read as U+FFFD)")

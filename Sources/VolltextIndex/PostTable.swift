@@ -65,16 +65,37 @@ final class PostTable: Sendable {
         return fresh
     }
 
+    /// Thrown for an index whose ids could not have come from Volltext: the
+    /// file is damaged (or was edited by hand) and must be rebuilt.
+    struct DamagedIndex: Error {}
+
+    /// Every value read here is checked: a damaged file gives `DamagedIndex`
+    /// or loses the bad rows, never a trap or a huge allocation.
     private static func load(generation: String, db: Database) throws -> Snapshot {
-        let count = max(0, Int(try Int64.fetchOne(db, sql: "SELECT max(id) FROM post") ?? -1) + 1)
+        let postCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM post") ?? 0
+        let tagCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM tag") ?? 0
+        // Ids grow only with posts added over time; far beyond the count, they are damage.
+        let maxID = try integer(DatabaseValue.fetchOne(db, sql: "SELECT max(id) FROM post")) ?? -1
+        guard maxID < Int64(postCount) * 4 + 100_000 else { throw DamagedIndex() }
+        let count = Int(max(maxID, -1) + 1)
+        let tagLimit = Int64(tagCount) * 4 + 100_000
+        func postID(_ row: Row, _ column: Int) -> Int? {
+            guard let id = integer(row[column] as DatabaseValue), id >= 0, id < count else { return nil }
+            return Int(id)
+        }
+        func tagID(_ row: Row, _ column: Int) -> Int32? {
+            guard let id = integer(row[column] as DatabaseValue), id >= 0, id < tagLimit else { return nil }
+            return Int32(id)
+        }
+
         // The order comes from the sort_date index alone; the dates from one pass over the table.
         var order = [Int32](repeating: -1, count: count)
         var rank: Int32 = -1
         var previous: String?
         let posts = try Row.fetchCursor(db, sql: "SELECT id, sort_date FROM post ORDER BY sort_date")
         while let row = try posts.next() {
-            let (id, sortDate): (Int, String) = (row[0], row[1])
-            guard id >= 0 else { continue }
+            guard let id = postID(row, 0) else { continue }
+            let sortDate = String.fromDatabaseValue(row[1]) ?? ""
             if sortDate != previous { rank += 1 }
             previous = sortDate
             order[id] = rank
@@ -82,16 +103,14 @@ final class PostTable: Sendable {
         var dates = [String](repeating: "", count: count)
         let dateRows = try Row.fetchCursor(db, sql: "SELECT id, date FROM post")
         while let row = try dateRows.next() {
-            let id: Int = row[0]
-            if id >= 0 { dates[id] = row[1] }
+            if let id = postID(row, 0) { dates[id] = String.fromDatabaseValue(row[1]) ?? "" }
         }
 
         // FTS5 stores each row's token counts per column as varints.
         var lengths = [UInt32](repeating: 0, count: count)
         let sizes = try Row.fetchCursor(db, sql: "SELECT id, sz FROM post_text_docsize")
         while let row = try sizes.next() {
-            let id: Int = row[0]
-            guard id >= 0 && id < count else { continue }
+            guard let id = postID(row, 0) else { continue }
             let length = try row.withUnsafeData(atIndex: 1) { blob in blob?.withUnsafeBytes(Self.sumOfVarints) ?? 0 }
             lengths[id] = UInt32(clamping: length)
         }
@@ -102,24 +121,29 @@ final class PostTable: Sendable {
         var nextPost = 0
         let postTags = try Row.fetchCursor(db, sql: "SELECT post_id, tag_id FROM post_tag ORDER BY post_id, tag_id")
         while let row = try postTags.next() {
-            let id: Int = row[0]
-            guard id >= nextPost && id < count else { continue }
+            guard let id = postID(row, 0), id >= nextPost else { continue }
             while nextPost < id { nextPost += 1; tagStarts[nextPost] = Int32(tagIDs.count) }
-            let tag: Int32 = row[1]
-            if tag >= 0 { tagIDs.append(tag) }
+            if let tag = tagID(row, 1) { tagIDs.append(tag) }
         }
         while nextPost < count { nextPost += 1; tagStarts[nextPost] = Int32(tagIDs.count) }
 
         var tagNames: [Int32: String] = [:]
         var tagIDsByKey: [String: Int32] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, name, key FROM tag") {
-            tagNames[row[0]] = row[1]
-            tagIDsByKey[row[2]] = row[0]
+            guard let id = tagID(row, 0) else { continue }
+            tagNames[id] = String.fromDatabaseValue(row[1]) ?? ""
+            if let key = String.fromDatabaseValue(row[2]) { tagIDsByKey[key] = id }
         }
         let tagIDLimit = Int(max(tagIDs.max() ?? 0, tagNames.keys.max() ?? 0, 0)) + 1
         return Snapshot(generation: generation, lengths: lengths, order: order, dates: dates,
                         tagStarts: tagStarts, tagIDs: tagIDs, tagNames: tagNames, tagIDsByKey: tagIDsByKey,
                         tagIDLimit: tagIDLimit)
+    }
+
+    /// An integer column's value, nil for NULL, text, blobs and reals.
+    private static func integer(_ value: DatabaseValue?) -> Int64? {
+        guard case let .int64(number)? = value?.storage else { return nil }
+        return number
     }
 
     /// SQLite's varint: big-endian groups of 7 bits, high bit set on all but the last.

@@ -293,10 +293,12 @@ extension SearchIndex {
         let postStatement = try db.cachedStatement(sql: "SELECT path, url, title, date, authors, tags FROM post WHERE id = ?")
         return try zip(ids, scores).compactMap { id, score in
             guard let row = try Row.fetchOne(postStatement, arguments: [id]) else { return nil }
+            // Read as text whatever the file holds: a damaged row shows empty, it never traps.
+            func text(_ column: Int) -> String { String.fromDatabaseValue(row[column]) ?? "" }
             return SearchResults.Hit(
-                path: row[0], url: row[1], title: row[2], date: row[3],
-                authors: JSONText.stringArray(row[4]),
-                tags: JSONText.stringArray(row[5]),
+                path: text(0), url: text(1), title: text(2), date: text(3),
+                authors: JSONText.stringArray(text(4)),
+                tags: JSONText.stringArray(text(5)),
                 score: (score * 1000).rounded() / 1000,
                 snippet: Self.markedHTML(snippets[id] ?? ""))
         }
@@ -323,7 +325,9 @@ extension SearchIndex {
                 SELECT rowid, \(snippet) FROM post_text
                 WHERE post_text MATCH ? AND rowid BETWEEN ? AND ? AND +rowid IN (\(list))
                 """, arguments: [match, first, last])
-            while let row = try rows.next() { snippets[row[0]] = row[1] }
+            while let row = try rows.next() {
+                if case let .int64(id) = (row[0] as DatabaseValue).storage { snippets[id] = String.fromDatabaseValue(row[1]) }
+            }
         } else {
             let statement = try db.cachedStatement(sql: "SELECT \(snippet) FROM post_text WHERE post_text MATCH ? AND rowid = ?")
             for id in ids { snippets[id] = try String.fetchOne(statement, arguments: [match, id]) }

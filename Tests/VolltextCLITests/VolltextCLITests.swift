@@ -196,3 +196,37 @@ private func jsonObject(_ data: Data) throws -> [String: Any] {
         #expect(String(decoding: text.output, as: UTF8.self).contains("1. Straßen"))
     }
 }
+
+@Suite struct OutputAndArguments {
+    /// Output that cannot be written (here a full disk) is an error, not exit 0.
+    @Test func aLostWriteIsExitStatus74() throws {
+        let process = Process()
+        process.executableURL = volltextBinary()
+        process.arguments = ["analyze", "--json", "Offene Daten"]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        let stderr = Pipe()
+        process.standardError = stderr
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 74)
+        #expect(String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .contains("cannot write standard output"))
+    }
+
+    /// A file name with ESC or a newline is printed escaped in rejection lines.
+    @Test func controlCharactersInFileNamesAreEscaped() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-\u{1B}[2Jboese\nname.md", "kein front matter\n")
+        let run = try volltext(["index", site.root.path, "--db", site.indexPath])
+        #expect(run.status == 65)
+        #expect(!run.error.contains("\u{1B}"))
+        #expect(run.error.contains("\\u001b[2Jboese\\u000aname.md:1:"))
+    }
+
+    @Test(arguments: ["inf", "nan", "-1", "1e300"])
+    func watchIntervalMustBeARealDuration(_ value: String) throws {
+        let run = try volltext(["serve", "--site", ".", "--watch", "--watch-interval", value])
+        #expect(run.status == 64)
+        #expect(run.error.contains("--watch-interval"))
+    }
+}

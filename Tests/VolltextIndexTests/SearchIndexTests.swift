@@ -341,3 +341,31 @@ struct RealSiteIndex {
         }
     }
 }
+
+@Suite struct DamagedFiles {
+    /// Values a damaged (or hand-edited) file could hold: each gives results
+    /// or a clear error, never a trap or a huge allocation.
+    @Test(arguments: [
+        "UPDATE post SET id = 9223372036854775807 WHERE id = (SELECT max(id) FROM post)",
+        "UPDATE post SET id = 3000000000 WHERE id = (SELECT max(id) FROM post)",
+        "UPDATE post_tag SET tag_id = 4000000000",
+        "UPDATE tag SET id = -5 WHERE id = (SELECT min(id) FROM tag)",
+        "UPDATE post SET sort_date = 12, date = 7, title = x'00ff', authors = 3",
+        "UPDATE post_tag SET post_id = 'x'",
+    ])
+    func damagedValuesNeverTrap(_ damage: String) throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post(body: "Offene Daten."))
+        try site.write("_posts/2020-01-02-b.md", TemporarySite.post(tags: "[Haushalt]", body: "Offene Daten, mehr."))
+        try index(site)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        try DatabaseQueue(path: site.indexPath, configuration: configuration).write { db in try db.execute(sql: damage) }
+        do {
+            let results = try SearchIndex(path: site.indexPath).search(SearchRequest(query: "offene Daten"))
+            #expect(results.total <= 2)
+        } catch let error as IndexError {
+            #expect(error == .corrupt(path: site.indexPath))
+        }
+    }
+}
