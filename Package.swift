@@ -3,7 +3,7 @@ import PackageDescription
 
 // Modules, one job each, with arrows pointing one way:
 //   VolltextAnalysis (German analyzer, no SQLite)
-//   VolltextSite (Jekyll site → posts: front matter, Markdown to text)
+//   VolltextSite (Jekyll or Hugo site → posts: front matter, Markdown to text)
 //     ← VolltextIndex (SQLite FTS5 index and queries; uses both above)
 //       ← VolltextServer (Hummingbird: JSON API and search page)
 //         ← VolltextCLI ← volltext (executable)
@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -27,7 +28,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "VolltextAnalysis"),
-        .target(name: "VolltextSite", dependencies: ["Yams"]),
+        .target(name: "VolltextSite", dependencies: ["Yams", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(
             name: "VolltextIndex",
             dependencies: [

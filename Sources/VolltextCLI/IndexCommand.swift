@@ -10,7 +10,7 @@ import Glibc
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Index a Jekyll site's posts, updating only what changed.",
+        abstract: "Index a Jekyll or Hugo site's posts, updating only what changed.",
         discussion: """
             Finds posts in every _posts/ folder of SITE, skips unchanged ones, re-analyses \
             changed ones and removes deleted or unpublished ones, all in one transaction: \
@@ -31,6 +31,14 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Include posts dated in the future.")
     var future = false
 
+    @Flag(help: "Hugo: include pages whose expiryDate has passed.")
+    var expired = false
+
+    @Option(name: .customLong("section"), help: ArgumentHelp(
+        "Hugo: index only this section of content/ (repeatable; default: the site's mainSections, else all).",
+        valueName: "name"))
+    var sections: [String] = []
+
     @Flag(help: "Drop the index and index every post anew.")
     var rebuild = false
 
@@ -40,7 +48,7 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         let report: IndexReport
         do {
-            let reader = try SiteReader(root: URL(fileURLWithPath: site), options: .init(drafts: drafts, future: future))
+            let reader = try SiteReader(root: URL(fileURLWithPath: site), options: .init(drafts: drafts, future: future, expired: expired, sections: sections))
             let searchIndex = try SearchIndex(path: index.path, create: true, busyTimeout: index.busyTimeout)
             report = try searchIndex.update(from: reader, rebuild: rebuild, progress: progressReporter())
         } catch {

@@ -44,6 +44,9 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "relevance (default) or date (newest first).")
     var sort: SearchRequest.Sort = .relevance
 
+    @Option(help: "Only posts in this language (de, en, …) and posts of no known language.")
+    var lang: String?
+
     @Argument(help: "The query.")
     var query: [String] = []
 
@@ -61,7 +64,7 @@ struct SearchCommand: ParsableCommand {
 
     private var request: SearchRequest {
         SearchRequest(query: query.joined(separator: " "), tags: tags, anyTag: anyTag, author: author,
-                      since: since, until: until, sort: sort, limit: limit, offset: offset)
+                      since: since, until: until, sort: sort, limit: limit, offset: offset, lang: lang)
     }
 
     func run() throws {

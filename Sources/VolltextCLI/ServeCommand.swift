@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var index: IndexOptions
 
-    @Option(help: ArgumentHelp("Index this Jekyll site before serving.", valueName: "dir"), completion: .directory)
+    @Option(help: ArgumentHelp("Index this Jekyll or Hugo site before serving.", valueName: "dir"), completion: .directory)
     var site: String?
 
     @Flag(help: "With --site: re-index when posts change (polling).")
@@ -36,6 +36,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "With --site: include posts dated in the future.")
     var future = false
+
+    @Flag(help: "Hugo: include pages whose expiryDate has passed.")
+    var expired = false
+
+    @Option(name: .customLong("section"), help: ArgumentHelp(
+        "Hugo: index only this section of content/ (repeatable; default: the site's mainSections, else all).",
+        valueName: "name"))
+    var sections: [String] = []
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -84,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.host = host
         options.port = port
         options.corsOrigins = corsOrigins
-        options.siteOptions = SiteReader.Options(drafts: drafts, future: future)
+        options.siteOptions = SiteReader.Options(drafts: drafts, future: future, expired: expired, sections: sections)
         options.watch = watch
         options.watchInterval = .milliseconds(Int(watchInterval * 1000))
         options.idleTimeout = .milliseconds(Int(idleTimeout * 1000))

@@ -165,12 +165,12 @@ struct PostFilter {
     /// Tag ids a post must have (all of them, or any with `anyTag`); nil: no tag filter.
     private let tagIDs: [Int32]?
     private let anyTag: Bool
-    /// Posts by the requested author; nil: no author filter.
-    private let authorIDs: Set<Int64>?
+    /// The posts the author and language filters admit; nil: no such filter.
+    private let onlyIDs: Set<Int64>?
     private let since: String?, until: String?
     private let posts: PostTable.Snapshot
 
-    init(tagKeys: [String], anyTag: Bool, authorIDs: Set<Int64>?, since: String?, until: String?, posts: PostTable.Snapshot) {
+    init(tagKeys: [String], anyTag: Bool, onlyIDs: Set<Int64>?, since: String?, until: String?, posts: PostTable.Snapshot) {
         if tagKeys.isEmpty {
             tagIDs = nil
         } else {
@@ -178,7 +178,7 @@ struct PostFilter {
             let known = Set(tagKeys).map { posts.tagIDsByKey[$0] ?? -1 }
             tagIDs = anyTag ? known.filter { $0 >= 0 } : known
         }
-        (self.anyTag, self.authorIDs, self.since, self.until, self.posts) = (anyTag, authorIDs, since, until, posts)
+        (self.anyTag, self.onlyIDs, self.since, self.until, self.posts) = (anyTag, onlyIDs, since, until, posts)
     }
 
     func admits(_ id: Int64) -> Bool {
@@ -187,7 +187,7 @@ struct PostFilter {
             let tags = posts.tags(of: id)
             if anyTag ? !tagIDs.contains(where: tags.contains) : !tagIDs.allSatisfy(tags.contains) { return false }
         }
-        if let authorIDs, !authorIDs.contains(id) { return false }
+        if let onlyIDs, !onlyIDs.contains(id) { return false }
         if let since, posts.dates[Int(id)] < since { return false }
         if let until, posts.dates[Int(id)] > until { return false }
         return true

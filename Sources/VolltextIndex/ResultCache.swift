@@ -8,11 +8,12 @@ import Synchronization
 final class ResultCache: Sendable {
     struct Key: Hashable, Sendable {
         var query: String, tags: [String], anyTag: Bool, author: String?, since: String?, until: String?
-        var sort: SearchRequest.Sort, limit: Int, offset: Int
+        var sort: SearchRequest.Sort, limit: Int, offset: Int, lang: String?
 
         init(_ request: SearchRequest) {
             (query, tags, anyTag, author) = (request.query, request.tags, request.anyTag, request.author)
             (since, until, sort, limit, offset) = (request.since, request.until, request.sort, request.limit, request.offset)
+            lang = request.lang
         }
     }
 

@@ -20,6 +20,8 @@ public struct SearchRequest: Sendable, Equatable {
     public var sort: Sort = .relevance
     public var limit = 10
     public var offset = 0
+    /// Posts in this language (`de`, `de-DE`: the first part counts) and posts of no known language.
+    public var lang: String?
 
     public static let maxLimit = 100
     public static let maxOffset = 10_000
@@ -28,7 +30,9 @@ public struct SearchRequest: Sendable, Equatable {
     public static let maxNameLength = 200
 
     public init(query: String, tags: [String] = [], anyTag: Bool = false, author: String? = nil,
-                since: String? = nil, until: String? = nil, sort: Sort = .relevance, limit: Int = 10, offset: Int = 0) {
+                since: String? = nil, until: String? = nil, sort: Sort = .relevance, limit: Int = 10, offset: Int = 0,
+                lang: String? = nil) {
+        self.lang = lang
         self.query = query
         self.tags = tags
         self.anyTag = anyTag
@@ -55,6 +59,9 @@ public struct SearchRequest: Sendable, Equatable {
         where value.unicodeScalars.count > Self.maxNameLength {
             throw .invalidParameter(name: name, value: String(value.unicodeScalars.prefix(40)) + "…",
                                     expected: "\(Self.maxNameLength) characters at most")
+        }
+        if let lang, lang.isEmpty || lang.count > 35 || !lang.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            throw .invalidParameter(name: "lang", value: String(lang.prefix(40)), expected: "a language code such as de or en")
         }
         for (name, value) in [("since", since), ("until", until)] {
             if let value, !Self.isDay(value) {
@@ -221,14 +228,22 @@ extension SearchIndex {
             }
 
             // An author's words must all appear, whole, in one folded name ("müller" in "anna müller").
-            let authorIDs = try author.map { author -> Set<Int64> in
+            var onlyIDs = try author.map { author -> Set<Int64> in
                 // A name without a searchable word matches nobody; it never drops the filter.
                 guard !author.isEmpty else { return [] }
                 return try Set(Int64.fetchAll(db.cachedStatement(sql: """
                     SELECT post_id FROM post_author WHERE ' ' || key || ' ' LIKE '% ' || ? || ' %' ESCAPE '\\'
                     """), arguments: [Self.likeEscaped(author)]))
             }
-            let filter = PostFilter(tagKeys: tagKeys, anyTag: request.anyTag, authorIDs: authorIDs,
+            if let lang = request.lang {
+                let primary = lang.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
+                let inLanguage = try Set(Int64.fetchAll(db.cachedStatement(sql: """
+                    SELECT id FROM post WHERE lang IS NULL OR lang = '' OR lower(lang) = ?1
+                      OR lower(lang) LIKE ?1 || '-%' OR lower(lang) LIKE ?1 || '\\_%' ESCAPE '\\'
+                    """), arguments: [primary]))
+                onlyIDs = onlyIDs.map { $0.intersection(inLanguage) } ?? inLanguage
+            }
+            let filter = PostFilter(tagKeys: tagKeys, anyTag: request.anyTag, onlyIDs: onlyIDs,
                                     since: request.since, until: request.until, posts: posts)
             // Always filtered, if only for existence: arrays are indexed by these ids.
             var kept = 0

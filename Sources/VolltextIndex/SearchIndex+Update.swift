@@ -70,8 +70,10 @@ extension SearchIndex {
                     }
                     let hash = Self.contentHash(of: contents, settings: settings)
                     if let existing, existing.hash == hash {
-                        // Unchanged bytes: only time can exclude it, by no longer being in the future.
-                        if !site.options.future && existing.timestamp > now {
+                        // Unchanged bytes: only time can change whether it shows (a date still
+                        // in the future, an expiry date now past).
+                        if (!site.options.future && existing.timestamp > now)
+                            || (!site.options.expired && existing.expires.map { $0 <= now } == true) {
                             try writer.delete(id: existing.id)
                             report.removed += 1
                         } else {
@@ -100,13 +102,14 @@ extension SearchIndex {
                         }
                         continue
                     }
-                    let timestamp = post.date.instant(in: site.timeZone).timeIntervalSince1970
+                    let timestamp = site.visibleFrom(post).timeIntervalSince1970
+                    let expires = post.expiryDate.map { $0.instant(in: site.timeZone).timeIntervalSince1970 }
                     if let existing {
                         try writer.delete(id: existing.id)
-                        try writer.insert(post, id: existing.id, hash: hash, timestamp: timestamp)
+                        try writer.insert(post, id: existing.id, hash: hash, timestamp: timestamp, expires: expires)
                         report.updated += 1
                     } else {
-                        try writer.insert(post, id: nil, hash: hash, timestamp: timestamp)
+                        try writer.insert(post, id: nil, hash: hash, timestamp: timestamp, expires: expires)
                         report.added += 1
                     }
                 }
@@ -156,13 +159,15 @@ extension SearchIndex {
         var id: Int64
         var hash: String
         var timestamp: Double
+        var expires: Double?
     }
 
     private static func knownPosts(_ db: Database) throws -> [String: KnownPost] {
         var known: [String: KnownPost] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, path, content_hash, timestamp FROM post")
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, path, content_hash, timestamp, expires FROM post")
         while let row = try rows.next() {
-            known[row["path"]] = KnownPost(id: row["id"], hash: row["content_hash"], timestamp: row["timestamp"])
+            known[row["path"]] = KnownPost(id: row["id"], hash: row["content_hash"], timestamp: row["timestamp"],
+                                           expires: row["expires"])
         }
         return known
     }
@@ -214,15 +219,15 @@ private struct PostWriter {
         try db.cachedStatement(sql: "DELETE FROM post WHERE id = ?").execute(arguments: [id])
     }
 
-    mutating func insert(_ post: Post, id: Int64?, hash: String, timestamp: Double) throws {
+    mutating func insert(_ post: Post, id: Int64?, hash: String, timestamp: Double, expires: Double?) throws {
         try db.cachedStatement(sql: """
             INSERT INTO post (id, path, url, title, date, sort_date, timestamp, authors, tags, categories,
-                              description, lang, is_draft, front_matter, content_hash, indexed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))
+                              description, lang, is_draft, front_matter, content_hash, indexed_at, expires)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'), ?)
             """).execute(arguments: [
                 id, post.path, post.url, post.title, post.date.day10, post.date.sortKey, timestamp,
                 json(post.authors), json(post.tags), json(post.categories),
-                post.description, post.lang, post.isDraft, json(post.frontMatter), hash,
+                post.description, post.lang, post.isDraft, json(post.frontMatter), hash, expires,
             ])
         let rowID = db.lastInsertedRowID
         try db.cachedStatement(sql: "INSERT INTO post_text (rowid, title, tags, description, body, code) VALUES (?, ?, ?, ?, ?, ?)")

@@ -14,7 +14,7 @@ import GRDB
 ///   title TEXT NOT NULL,
 ///   date TEXT NOT NULL,             -- YYYY-MM-DD as written
 ///   sort_date TEXT NOT NULL,        -- YYYY-MM-DDTHH:MM:SS, for ordering
-///   timestamp REAL NOT NULL,        -- Unix time, for --since/--until and "future"
+///   timestamp REAL NOT NULL,        -- Unix time from which the post shows (date or publishDate)
 ///   authors TEXT NOT NULL,          -- JSON array of strings
 ///   tags TEXT NOT NULL,             -- JSON array of strings, as written
 ///   categories TEXT NOT NULL,       -- JSON array of strings
@@ -22,7 +22,8 @@ import GRDB
 ///   is_draft INTEGER NOT NULL,
 ///   front_matter TEXT NOT NULL,     -- JSON object: every field, known or not
 ///   content_hash TEXT NOT NULL,     -- of the file's bytes and the site settings
-///   indexed_at TEXT NOT NULL);
+///   indexed_at TEXT NOT NULL,
+///   expires REAL);                  -- Unix time of Hugo's expiryDate
 /// -- Tags for filters and counts; `key` is the folded spelling, so that
 /// -- "offene daten" and "Behoerden" find "Offene Daten" and "Behörden".
 /// CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL UNIQUE);
@@ -199,6 +200,10 @@ public final class SearchIndex: Sendable {
         migrator.registerMigration("v2 vocabulary") { db in
             // Every indexed term with its document count: "did you mean" looks here.
             try db.execute(sql: "CREATE VIRTUAL TABLE post_vocab USING fts5vocab(post_text, 'row')")
+        }
+        migrator.registerMigration("v3 expiry") { db in
+            // Hugo's expiryDate as Unix time: an unchanged post leaves the index when it passes.
+            try db.execute(sql: "ALTER TABLE post ADD COLUMN expires REAL")
         }
         return migrator
     }

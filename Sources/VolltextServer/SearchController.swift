@@ -4,7 +4,7 @@ import VolltextIndex
 
 /// The JSON API: thin handlers over ``SearchIndex``.
 ///
-/// - `GET /api/search?q=…&tag=…&any_tag=1&author=…&since=…&until=…&sort=…&limit=…&offset=…`:
+/// - `GET /api/search?q=…&tag=…&any_tag=1&author=…&since=…&until=…&sort=…&limit=…&offset=…&lang=…`:
 ///   the same JSON as `volltext search --json`
 /// - `GET /api/tags`: every tag with its post count
 /// - `GET /api/health`: status, post count, last index time
@@ -63,7 +63,8 @@ struct SearchController: Sendable {
             until: parameters.get("until").flatMap { $0.isEmpty ? nil : $0 },
             sort: try Self.sort(parameters),
             limit: try Self.integer(parameters, "limit", default: 10),
-            offset: try Self.integer(parameters, "offset", default: 0))
+            offset: try Self.integer(parameters, "offset", default: 0),
+            lang: parameters.get("lang").flatMap { $0.isEmpty ? nil : $0 })
     }
 
     private static func integer(_ parameters: Parameters, _ name: String, default value: Int) throws -> Int {

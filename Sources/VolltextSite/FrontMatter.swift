@@ -1,4 +1,5 @@
 import Foundation
+import TOMLKit
 import Yams
 
 /// A front-matter value as written, kept for the index whether Volltext knows
@@ -70,9 +71,25 @@ struct FrontMatter {
     /// The Markdown after the closing `---`.
     var body: String
 
+    init(fields: [String: FrontMatterValue], lines: [String: Int], body: String) {
+        (self.fields, self.lines, self.body) = (fields, lines, body)
+    }
+
+    /// How front matter may be written: Jekyll reads YAML only; Hugo reads
+    /// YAML (`---`), TOML (`+++`) and JSON (a `{ … }` object).
+    enum Formats { case yamlOnly, hugo }
+
     /// Splits and parses a post. `text` has LF line ends; line numbers count
     /// from 1 at the file's first line (the opening `---`).
-    init(parsing text: String, path: String) throws(SiteError) {
+    init(parsing text: String, path: String, formats: Formats = .yamlOnly) throws(SiteError) {
+        if formats == .hugo, text.hasPrefix("+++") {
+            self = try FrontMatter(toml: text, path: path)
+            return
+        }
+        if formats == .hugo, text.hasPrefix("{") {
+            self = try FrontMatter(json: text, path: path)
+            return
+        }
         // Find the --- lines on bytes: splitting the whole post into lines is slow.
         let utf8 = text.utf8
         var lineStarts: [String.Index] = [utf8.startIndex]
@@ -83,7 +100,9 @@ struct FrontMatter {
             let line = text[index..<lineEnd].trimmingTrailingSpaces()
             if lineStarts.count == 1 {
                 guard line == "---" else {
-                    throw .invalidFrontMatter(path: path, line: 1, reason: "the file does not start with a --- line")
+                    throw .invalidFrontMatter(path: path, line: 1, reason: formats == .hugo
+                        ? "the file does not start with front matter (---, +++ or {)"
+                        : "the file does not start with a --- line")
                 }
             } else if line == "---" || line == "..." {
                 closing = (index, lineEnd)
@@ -97,6 +116,86 @@ struct FrontMatter {
         let yaml = String(text[lineStarts[1]..<closing.start])
         body = closing.end < utf8.endIndex ? String(text[utf8.index(after: closing.end)...]) : ""
         (fields, lines) = try Self.parseYAML(yaml, path: path, lineOffset: 1)
+    }
+
+    /// TOML between `+++` lines, through TOMLKit (toml++).
+    private init(toml text: String, path: String) throws(SiteError) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let closing = lines.dropFirst().firstIndex(where: { $0.trimmingTrailingSpaces() == "+++" }) else {
+            throw .invalidFrontMatter(path: path, line: 1, reason: "no closing +++ line")
+        }
+        let toml = lines[1..<closing].joined(separator: "\n")
+        body = lines[(closing + 1)...].joined(separator: "\n")
+        do {
+            let table = try TOMLTable(string: toml)
+            var budget = Self.maxValues
+            var fields: [String: FrontMatterValue] = [:]
+            for (key, value) in table {
+                guard let converted = FrontMatterValue(toml: value, budget: &budget) else {
+                    throw SiteError.invalidFrontMatter(path: path, line: nil, reason: "more than \(Self.maxValues) values")
+                }
+                fields[key] = converted
+            }
+            self.fields = fields
+            self.lines = Self.keyLines(in: lines[1..<closing], separator: "=", offset: 1)
+        } catch let error as TOMLParseError {
+            throw .invalidFrontMatter(path: path, line: error.source.begin.line + 1, reason: error.description)
+        } catch let error as SiteError {
+            throw error
+        } catch {
+            throw .invalidFrontMatter(path: path, line: nil, reason: "\(error)")
+        }
+    }
+
+    /// A JSON object at the start of the file, the body after it.
+    private init(json text: String, path: String) throws(SiteError) {
+        let bytes = Array(text.utf8)
+        guard let end = Self.endOfJSONObject(bytes) else {
+            throw .invalidFrontMatter(path: path, line: 1, reason: "the JSON object is not closed")
+        }
+        // JSON has no aliases: its values are bounded by the file's size.
+        let fields: [String: FrontMatterValue]
+        do {
+            fields = try JSONDecoder().decode([String: FrontMatterValue].self, from: Data(bytes[...end]))
+        } catch {
+            throw .invalidFrontMatter(path: path, line: 1, reason: "not a valid JSON object")
+        }
+        self.fields = fields
+        let head = String(decoding: bytes[...end], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        lines = Self.keyLines(in: head[...], separator: ":", offset: 0)
+        body = String(decoding: bytes[(end + 1)...], as: UTF8.self)
+    }
+
+    /// The closing brace of the object that opens `bytes`, strings skipped.
+    private static func endOfJSONObject(_ bytes: [UInt8]) -> Int? {
+        var depth = 0, inString = false, escaped = false
+        for (index, byte) in bytes.enumerated() {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true }
+                else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { return index }
+            default: break
+            }
+        }
+        return nil
+    }
+
+    /// The line of each top-level `key =` (TOML) or `"key":` (JSON), for error messages.
+    private static func keyLines(in lines: ArraySlice<Substring>, separator: Character, offset: Int) -> [String: Int] {
+        var result: [String: Int] = [:]
+        for (index, line) in zip(lines.indices, lines) {
+            guard let cut = line.firstIndex(of: separator) else { continue }
+            let key = line[..<cut].trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'{,"))
+            if !key.isEmpty, result[key] == nil { result[key] = index + 1 + offset - lines.startIndex + lines.startIndex }
+        }
+        return result
     }
 
     /// At most this many values (scalars, lists, maps) in one front matter or
@@ -212,5 +311,49 @@ struct FrontMatter {
         case let .reader(problem, _, _, _): problem
         default: "\(error)"
         }
+    }
+}
+
+extension FrontMatterValue {
+    /// A TOML value; dates and times as their ISO 8601 text. Nil past `budget` values.
+    init?(toml value: any TOMLValueConvertible, budget: inout Int) {
+        budget -= 1
+        guard budget >= 0 else { return nil }
+        switch value.type {
+        case .string: self = .string(value.string ?? "")
+        case .int: self = .number(Double(value.int ?? 0))
+        case .double: self = .number(value.double ?? 0)
+        case .bool: self = .bool(value.bool ?? false)
+        case .date, .time, .dateTime: self = .string(Self.isoText(of: value))
+        case .array:
+            var list: [FrontMatterValue] = []
+            for item in value.array ?? [] {
+                guard let converted = FrontMatterValue(toml: item, budget: &budget) else { return nil }
+                list.append(converted)
+            }
+            self = .list(list)
+        case .table:
+            var map: [String: FrontMatterValue] = [:]
+            for (key, item) in value.table ?? TOMLTable() {
+                guard let converted = FrontMatterValue(toml: item, budget: &budget) else { return nil }
+                map[key] = converted
+            }
+            self = .map(map)
+        }
+    }
+
+    private static func isoText(of value: any TOMLValueConvertible) -> String {
+        func day(_ date: TOMLDate) -> String { String(format: "%04d-%02d-%02d", date.year, date.month, date.day) }
+        func time(_ time: TOMLTime) -> String { String(format: "%02d:%02d:%02d", time.hour, time.minute, time.second) }
+        if let dateTime = value.dateTime {
+            var text = day(dateTime.date) + "T" + time(dateTime.time)
+            if let offset = dateTime.offset?.offset {
+                text += offset == 0 ? "Z" : String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 60, abs(offset) % 60)
+            }
+            return text
+        }
+        if let date = value.date { return day(date) }
+        if let clock = value.time { return time(clock) }
+        return ""
     }
 }

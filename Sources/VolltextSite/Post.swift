@@ -15,8 +15,12 @@ public struct Post: Sendable, Hashable {
     public var description: String?
     public var lang: String?
     public var isDraft: Bool
-    /// `published: false` in the front matter.
+    /// `published: false` in the front matter (Jekyll); `headless` or
+    /// `build: {render: never}` (Hugo).
     public var isUnpublished: Bool
+    /// Hugo's `publishDate` (else the date counts) and `expiryDate`.
+    public var publishDate: PostDate?
+    public var expiryDate: PostDate?
     /// The Markdown body as plain text: link and image alt texts kept, URLs,
     /// HTML tags and Liquid dropped, entities decoded.
     public var body: String
@@ -28,7 +32,7 @@ public struct Post: Sendable, Hashable {
 
     public init(path: String, url: String, title: String, date: PostDate, authors: [String] = [], tags: [String] = [],
                 categories: [String] = [], description: String? = nil, lang: String? = nil, isDraft: Bool = false,
-                isUnpublished: Bool = false, body: String, code: String = "", frontMatter: [String: FrontMatterValue] = [:]) {
+                isUnpublished: Bool = false, publishDate: PostDate? = nil, expiryDate: PostDate? = nil, body: String, code: String = "", frontMatter: [String: FrontMatterValue] = [:]) {
         self.path = path
         self.url = url
         self.title = title
@@ -40,6 +44,8 @@ public struct Post: Sendable, Hashable {
         self.lang = lang
         self.isDraft = isDraft
         self.isUnpublished = isUnpublished
+        self.publishDate = publishDate
+        self.expiryDate = expiryDate
         self.body = body
         self.code = code
         self.frontMatter = frontMatter

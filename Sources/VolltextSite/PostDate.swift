@@ -55,7 +55,9 @@ public struct PostDate: Sendable, Hashable, Comparable, Codable {
         self.init(year: year, month: month, day: day)
         if index == bytes.count { return }
         guard skip(0x20) || skip(0x54) else { return nil }  // " " or "T"
-        guard let hour = number(2), skip(0x3A), let minute = number(2), hour < 24, minute < 60 else { return nil }
+        // One-digit hours (`T8:00`) occur in real front matter, and Hugo reads them.
+        let hourDigits = index + 1 < bytes.count && bytes[index + 1] == 0x3A ? 1 : 2
+        guard let hour = number(hourDigits), skip(0x3A), let minute = number(2), hour < 24, minute < 60 else { return nil }
         (self.hour, self.minute) = (hour, minute)
         if skip(0x3A) {
             guard let second = number(2), second < 61 else { return nil }

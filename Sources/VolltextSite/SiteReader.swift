@@ -1,9 +1,14 @@
 import Foundation
 import Yams
 
-/// Reads a Jekyll site the way Jekyll does: posts are `YYYY-MM-DD-slug.md`
-/// (or `.markdown`) files in any `_posts/` folder under the site, drafts are in
-/// `_drafts/`, and `_config.yml` gives the permalink style and base URL.
+/// Reads a site the way its generator does.
+///
+/// Jekyll (a `_config.yml`, or no Hugo configuration): posts are
+/// `YYYY-MM-DD-slug.md` (or `.markdown`) files in any `_posts/` folder under
+/// the site, drafts are in `_drafts/`, and `_config.yml` gives the permalink
+/// style, base URL, excludes and defaults.
+///
+/// Hugo (`hugo.toml`/`.yaml`/`.json` or `config.*` beside `content/`): see ``HugoSite``.
 ///
 /// Reading is split in two so that an index can skip unchanged posts cheaply:
 /// ``postFiles()`` lists the files, ``contents(of:)`` reads one file's bytes, and
@@ -14,11 +19,18 @@ public struct SiteReader: Sendable {
         public var drafts = false
         /// Include posts dated after `now`.
         public var future = false
+        /// Include Hugo pages whose `expiryDate` has passed.
+        public var expired = false
+        /// Hugo: only these sections (default: the site's `mainSections`, else all).
+        public var sections: [String] = []
         public var now = Date()
 
-        public init(drafts: Bool = false, future: Bool = false, now: Date = Date()) {
+        public init(drafts: Bool = false, future: Bool = false, expired: Bool = false, sections: [String] = [],
+                    now: Date = Date()) {
             self.drafts = drafts
             self.future = future
+            self.expired = expired
+            self.sections = sections
             self.now = now
         }
     }
@@ -32,19 +44,30 @@ public struct SiteReader: Sendable {
         public let fileDate: PostDate?
         /// The file name without date and extension.
         public let slug: String
-        /// Folders above `_posts`, which Jekyll makes categories.
+        /// Folders above `_posts`, which Jekyll makes categories; for Hugo, the
+        /// folders between the content folder and the page.
         public let folderCategories: [String]
+        /// Hugo: the page's section (its first folder), its language, and the
+        /// file's (or bundle's) name without language and extension.
+        public var section: String? = nil
+        public var lang: String? = nil
+        public var contentBaseName = ""
     }
+
+    /// Which generator's rules the site is read by.
+    public enum Generator: String, Sendable { case jekyll, hugo }
 
     public let root: URL
     public let options: Options
     let jekyll: JekyllConfig
     private let filter: JekyllEntryFilter
+    let hugo: HugoSite?
 
+    public var generator: Generator { hugo == nil ? .jekyll : .hugo }
     public var permalink: Permalink { jekyll.permalink }
     public var baseURL: String { jekyll.baseURL }
-    /// The site's `timezone` from `_config.yml` (zone-less dates are read in it), else UTC.
-    public var timeZone: TimeZone { jekyll.timeZone }
+    /// The site's `timezone` (zone-less dates are read in it), else UTC.
+    public var timeZone: TimeZone { hugo?.timeZone ?? jekyll.timeZone }
 
     /// Opens a site folder and reads its `_config.yml` if there is one.
     public init(root: URL, options: Options = Options()) throws(SiteError) {
@@ -54,13 +77,21 @@ public struct SiteReader: Sendable {
         }
         self.root = root.standardizedFileURL
         self.options = options
-        jekyll = JekyllConfig(try Self.readConfig(at: self.root.appendingPathComponent("_config.yml"), name: "_config.yml"))
+        if let hugoConfig = HugoSite.configFile(in: self.root) {
+            hugo = try HugoSite(root: self.root, configName: hugoConfig)
+            jekyll = JekyllConfig()
+        } else {
+            hugo = nil
+            jekyll = JekyllConfig(try Self.readConfig(at: self.root.appendingPathComponent("_config.yml"), name: "_config.yml"))
+        }
         filter = JekyllEntryFilter(root: self.root, config: jekyll)
     }
 
     /// What the index must re-check when it changes: a new permalink style
     /// changes every URL, new `defaults` or `exclude` change which posts exist.
-    public var settingsFingerprint: String { jekyll.fingerprint }
+    public var settingsFingerprint: String {
+        (hugo.map { $0.fingerprint + "|sections \(options.sections)" } ?? jekyll.fingerprint)
+    }
 
     /// The site's configuration file as front-matter values (nested maps and lists).
     static func readConfig(at url: URL, name: String) throws(SiteError) -> [String: FrontMatterValue] {
@@ -80,6 +111,7 @@ public struct SiteReader: Sendable {
     /// nor one in `exclude`); inside `_posts/`, entries starting with those
     /// characters are skipped too, and links leading out of the site are never followed.
     public func postFiles() throws(SiteError) -> [PostFile] {
+        if let hugo { return hugo.postFiles(sections: options.sections) }
         var files: [PostFile] = []
         guard let names = Self.listing(root) else { throw .unreadable(path: ".", reason: "cannot list the site folder") }
         visitFolder("", names: names, into: &files)
@@ -88,7 +120,7 @@ public struct SiteReader: Sendable {
 
     /// Every file the site's posts are read from or configured by: what `--watch` compares between polls.
     public func watchedFiles() throws(SiteError) -> [String] {
-        try postFiles().map(\.path) + ["_config.yml"]
+        try postFiles().map(\.path) + [hugo?.configName ?? "_config.yml"]
     }
 
     private func visitFolder(_ folder: String, names: [String], into files: inout [PostFile]) {
@@ -182,6 +214,7 @@ public struct SiteReader: Sendable {
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         if text.containsByte("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        if let hugo { return try hugo.post(from: file, text: text) }
         let matter = try FrontMatter(parsing: text, path: file.path)
         let fields = FrontMatterDefault.merged(jekyll.defaults, into: matter.fields, path: file.path, isDraft: file.isDraft)
 
@@ -217,12 +250,23 @@ public struct SiteReader: Sendable {
             body: body, code: code, frontMatter: fields)
     }
 
-    /// Why a post stays out of the index, as Jekyll would leave it out of the site; nil if it is in.
+    /// Why a post stays out of the index, as its generator would leave it out of the site; nil if it is in.
     public func exclusionReason(for post: Post) -> String? {
-        if post.isUnpublished { return "published: false" }
+        if post.isUnpublished { return hugo == nil ? "published: false" : "not rendered (headless or build.render)" }
         if post.isDraft && !options.drafts { return "draft" }
-        if !options.future && post.date.instant(in: timeZone) > options.now { return "dated in the future" }
+        if !options.future && visibleFrom(post) > options.now { return "dated in the future" }
+        if !options.expired, let expiry = expiresAt(post), expiry <= options.now { return "expired" }
         return nil
+    }
+
+    /// When the post may be shown: its date, or a later `publishDate`.
+    public func visibleFrom(_ post: Post) -> Date {
+        max(post.date.instant(in: timeZone), post.publishDate?.instant(in: timeZone) ?? .distantPast)
+    }
+
+    /// When the post expires (Hugo's `expiryDate`), unless `--expired`.
+    public func expiresAt(_ post: Post) -> Date? {
+        options.expired ? nil : post.expiryDate?.instant(in: timeZone)
     }
 
     /// Jekyll publishes a post unless `published` is written and false or
@@ -285,7 +329,7 @@ public struct SiteReader: Sendable {
         return line
     }
 
-    private static func modificationDate(of url: URL, in timeZone: TimeZone) -> PostDate {
+    static func modificationDate(of url: URL, in timeZone: TimeZone) -> PostDate {
         let date = (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? Date()
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone

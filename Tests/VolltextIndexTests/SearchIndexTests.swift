@@ -369,3 +369,45 @@ struct RealSiteIndex {
         }
     }
 }
+
+@Suite struct HugoSites {
+    static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Examples/hugo").standardized
+
+    private func copyOfExample() throws -> TemporarySite {
+        let site = try TemporarySite()
+        let files = FileManager.default.enumerator(atPath: Self.example.path)!.compactMap { $0 as? String }
+            .filter { !$0.hasPrefix(".") && ($0.hasSuffix(".md") || $0.hasSuffix(".toml")) }
+        try site.copy(files, from: Self.example)
+        return site
+    }
+
+    private func date(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    @Test func incrementalRunsLanguagesAndExpiry() throws {
+        let site = try copyOfExample()
+        let summer = SiteReader.Options(now: date("2024-07-15T00:00:00Z"))
+        var report = try index(site, options: summer)
+        #expect(report.added == 9)  // the eight of 2025 and the summer party, not yet expired
+        let searchIndex = try SearchIndex(path: site.indexPath)
+        #expect(try searchIndex.search(SearchRequest(query: "Sommerfest")).total == 1)
+
+        // Nothing changed but the date: the expired post goes, the rest stays untouched.
+        report = try index(site, options: .init(now: date("2024-09-01T00:00:00Z")))
+        #expect(report.removed == 1 && report.unchanged == 8 && report.added == 0)
+        #expect(try SearchIndex(path: site.indexPath).search(SearchRequest(query: "Sommerfest")).total == 0)
+
+        try site.write("content/blog/2024-02-03-strassenbaeume.md",
+                       try site.read("content/blog/2024-02-03-strassenbaeume.md") + "\nNeu: Wasserstellen.\n")
+        report = try index(site, options: .init(now: date("2024-09-01T00:00:00Z")))
+        #expect(report.updated == 1 && report.unchanged == 7)
+
+        let fresh = try SearchIndex(path: site.indexPath)
+        let english = try fresh.search(SearchRequest(query: "Fahrradwege OR cycle", lang: "en"))
+        #expect(english.hits.map(\.url) == ["/en/blog/fahrradwege/"])
+        let german = try fresh.search(SearchRequest(query: "Fahrradwege OR cycle", lang: "de-DE"))
+        #expect(german.hits.map(\.url) == ["/blog/fahrradwege/"])
+        #expect(try fresh.search(SearchRequest(query: "Fahrradwege OR cycle")).total == 2)
+        #expect(throws: QueryError.self) { try fresh.search(SearchRequest(query: "x", lang: "de' OR 1")) }
+    }
+}

@@ -7,6 +7,7 @@
  *   <link rel="stylesheet" href="https://search.example.org/volltext.css">
  *   <div id="volltext"></div>
  * The API is the origin the script came from (or data-api="…" on the div),
+ * searches are limited to the page's <html lang> unless the div has data-all-languages,
  * and `volltext serve --cors-origin https://blog.example.org` must allow the page.
  */
 (function () {
@@ -171,6 +172,10 @@
       state.tags.forEach(function (tag) { params.append("tag", tag); });
       params.set("limit", String(PAGE_SIZE));
       params.set("offset", String(state.offset));
+      // On a site's page, the page's language picks posts in it (and posts of no
+      // known language); data-all-languages on the div turns that off.
+      var lang = document.documentElement.getAttribute("lang");
+      if (lang && !ownPage && !root.hasAttribute("data-all-languages")) params.set("lang", lang);
       var mine = ++generation;
       status.className = "volltext-status";
       status.textContent = "Suche …";
