@@ -649,7 +649,8 @@ struct TextCollector {
 
     mutating func endBlock() {
         while let last = text.last, last == .space || last == .tab { text.removeLast() }
-        if text.isEmpty || text.suffix(2) == [.newline, .newline] { return }
+        // Two index reads: `suffix(2) == [...]` picks Sequence's suffix, which walks the whole text.
+        if text.isEmpty || (text.count >= 2 && text[text.count - 1] == .newline && text[text.count - 2] == .newline) { return }
         text.append(contentsOf: text.last == .newline ? [.newline] : [.newline, .newline])
     }
 }

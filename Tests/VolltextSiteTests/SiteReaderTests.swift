@@ -186,6 +186,44 @@ private func readAll(_ reader: SiteReader) throws -> (posts: [Post], errors: [Si
         #expect(result.code.contains("let geheim = 1") && result.code.contains("puts 2"))
     }
 
+    /// Bodies that made a pass quadratic (each of them took from 10 s to hours
+    /// at this size): every pass is linear now, so a megabyte takes moments.
+    @Test(arguments: [
+        ("", "<a", 500_000), ("", "{%", 500_000), ("", "{{", 500_000), ("", "Absatz\n\n", 120_000),
+        ("", "](", 500_000), ("", "[x](", 250_000), ("", "`", 1_000_000), ("", "` `` ", 200_000),
+        ("", "<!--", 250_000), ("", "a@", 500_000), ("", "- ", 500_000), ("", "> ", 500_000),
+        ("<div>\n", "<a title=\"", 100_000),
+    ])
+    func hostileBodiesAreReadInLinearTime(_ head: String, _ unit: String, _ count: Int) {
+        let body = head + String(repeating: unit, count: count)
+        let result = MarkdownText.plainText(fromMarkdown: body)
+        #expect(result.body.utf8.count + result.code.utf8.count <= body.utf8.count * 2)
+    }
+
+    @Test func listsTablesHeadingsAndIndentedCode() {
+        let result = MarkdownText.plainText(fromMarkdown: """
+            # Überschrift #
+
+            - Erster Punkt mit [Link](https://example.org/a_(b))
+            - Zweiter Punkt
+
+                  eingerückter Code im Punkt
+
+            | Stadt | Einwohner |
+            |:------|----------:|
+            | Köln  | 1.084.000 |
+
+                let code = true
+
+            Text mit `inline` und Bürger*innen und **fett**schrift und snake_case_wort.
+
+            [ref]: https://example.org/ref
+            """)
+        #expect(result.body == "Überschrift\n\nErster Punkt mit Link\n\nZweiter Punkt\n\nStadt\nEinwohner\n\nKöln\n1.084.000\n\n"
+            + "Text mit inline und Bürger*innen und fettschrift und snake_case_wort.")
+        #expect(result.code.contains("eingerückter Code im Punkt") && result.code.contains("let code = true"))
+    }
+
     @Test func escapesAndEmphasis() {
         #expect(text("Datenanalyst\\*innen und *betont* **stark**") == "Datenanalyst*innen und betont stark")
     }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with AddressSanitizer and runs each for SECONDS
+# (default 600), seeded from the real posts in ../shared/corpus.
+#   Fuzz/run.sh 600            all three targets
+#   Fuzz/run.sh 60 FuzzQuery   one of them
+# Findings (crash-*, timeout-*, oom-*) land in Fuzz/findings/TARGET/.
+set -eu
+cd "$(dirname "$0")"
+seconds=${1:-600}
+targets=${2:-"FuzzAnalyzer FuzzSiteReader FuzzQuery"}
+shared=${VOLLTEXT_SHARED:-../../shared}
+swift build --scratch-path .build-fuzz -c debug --sanitize=fuzzer --sanitize=address 2>&1 | tail -1
+bin=$(swift build --scratch-path .build-fuzz -c debug --sanitize=fuzzer --sanitize=address --show-bin-path)
+for target in $targets; do
+    corpus=corpus/$target; findings=findings/$target
+    mkdir -p "$corpus" "$findings"
+    if [ -z "$(ls -A "$corpus")" ] && [ -d "$shared/corpus" ]; then
+        case $target in
+            FuzzQuery) # titles and first lines of real posts make realistic queries
+                find "$shared/corpus" -name '*.md' -o -name '*.markdown' | head -400 | while read -r f; do
+                    grep -m1 '^title:' "$f" | cut -c8- > "$corpus/$(basename "$f").q" || true; done ;;
+            *) find "$shared/corpus" \( -name '*.md' -o -name '*.markdown' \) -size -64k | head -600 | while read -r f; do
+                    cp "$f" "$corpus/$(echo "$f" | md5sum | cut -c1-16)"; done ;;
+        esac
+    fi
+    echo "== $target for ${seconds}s"
+    "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+        -artifact_prefix="$findings/" -print_final_stats=1 2>&1 | grep -E '^(#[0-9]+ +DONE|stat::|==[0-9]+==ERROR|SUMMARY|Done)' || true
+    ls "$findings" | head
+done
