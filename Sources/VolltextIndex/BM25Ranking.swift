@@ -35,7 +35,10 @@ enum BM25Ranking {
     /// - Parameters:
     ///   - weights: per column, in the FTS5 table's order.
     ///   - lengths: tokens per post id, from ``PostTable``.
-    static func scores(match: String, weights: [Double], lengths: [UInt32],
+    ///   - phrases: per phrase of `match`, the phrase whose document frequency
+    ///     it is scored with and how much it counts (``MatchPlan``); empty: each
+    ///     phrase its own, counting fully, as `bm25()` scores.
+    static func scores(match: String, weights: [Double], lengths: [UInt32], phrases: [MatchPlan.Phrase] = [],
                        db: Database) throws -> (ids: [Int64], scores: [Double]) {
         let sql = "SELECT \(functionName)(post_text, ?) FROM post_text WHERE post_text MATCH ?"
         var statement: OpaquePointer?
@@ -47,7 +50,7 @@ enum BM25Ranking {
                 weights.withUnsafeBufferPointer { weights in
                     // FTS5 calls back into this, through a pointer: a plain struct on the
                     // stack, so the per-row work has no reference counting or exclusivity checks.
-                    var scoring = Scoring(weights: weights, lengths: lengths)
+                    var scoring = Scoring(weights: weights, lengths: lengths, phrases: phrases)
                     let code = withUnsafeMutablePointer(to: &scoring) { pointer in
                         _ = pointerType.withUTF8Buffer { type in
                             type.withMemoryRebound(to: CChar.self) {
@@ -94,6 +97,9 @@ private struct Scoring {
 
     let weights: UnsafeBufferPointer<Double>
     let lengths: UnsafeBufferPointer<UInt32>
+    let phrases: [MatchPlan.Phrase]
+    /// How much each phrase counts (1 unless a variant).
+    private var phraseWeights: [Double] = []
     var ids: [Int64] = []
     var scores: [Double] = []
     private var idf: [Double] = []
@@ -105,9 +111,10 @@ private struct Scoring {
     /// the phrase's doclist and multiplies by the IDF afterwards.
     private var idfIsPending = false
 
-    init(weights: UnsafeBufferPointer<Double>, lengths: UnsafeBufferPointer<UInt32>) {
+    init(weights: UnsafeBufferPointer<Double>, lengths: UnsafeBufferPointer<UInt32>, phrases: [MatchPlan.Phrase]) {
         self.weights = weights
         self.lengths = lengths
+        self.phrases = phrases
     }
 
     mutating func finish() {
@@ -127,14 +134,23 @@ private struct Scoring {
         rowCount = Double(rows)
         isPrepared = true
         let phraseCount = api.pointee.xPhraseCount(fts)
+        // A plan that does not fit the expression (it always should) is ignored, not trusted.
+        let plan = phrases.count == Int(phraseCount) ? phrases : []
+        phraseWeights = plan.isEmpty ? Array(repeating: 1, count: Int(phraseCount)) : plan.map(\.weight)
         if phraseCount == 1 {
             idf = [1]
             idfIsPending = true
             return SQLITE_OK
         }
-        for phrase in 0..<phraseCount {
+        for phrase in 0..<Int(phraseCount) {
+            // A variant (a compound, a verb form) counts as an occurrence of its word:
+            // with the word's IDF, so that a rare compound does not outweigh the word itself.
+            if !plan.isEmpty, plan[phrase].scoredAs < phrase, plan[phrase].scoredAs >= 0 {
+                idf.append(idf[plan[phrase].scoredAs])
+                continue
+            }
             var hits: Int64 = 0
-            code = api.pointee.xQueryPhrase(fts, phrase, &hits) { _, _, counter in
+            code = api.pointee.xQueryPhrase(fts, CInt(phrase), &hits) { _, _, counter in
                 counter?.assumingMemoryBound(to: Int64.self).pointee += 1
                 return SQLITE_OK
             }
@@ -177,7 +193,9 @@ private struct Scoring {
                 frequency += Int(column) < weights.count ? weights[Int(column)] : 1
                 api.pointee.xPhraseNext(fts, &iterator, &column, &offset)
             }
-            score += idf[phrase] * frequency * (Self.k1 + 1) / (frequency + lengthNorm)
+            // A variant's weight scales its whole contribution, after saturation: many
+            // occurrences of a compound never add up to more than the word itself would.
+            score += phraseWeights[phrase] * idf[phrase] * frequency * (Self.k1 + 1) / (frequency + lengthNorm)
         }
         ids.append(id)
         scores.append(score)

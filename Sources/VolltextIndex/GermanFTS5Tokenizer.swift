@@ -78,6 +78,11 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
         do {
             if tokenization.contains(.query) {
                 guard tokenization.contains(.prefix) else {
+                    // A raw term (SearchQuery.rawTermMarker + an indexed term): as it is.
+                    if text.count > 3, text[0] == 0xEE, text[1] == 0x80, text[2] == 0x90 {
+                        try emit(UnsafeBufferPointer(rebasing: text[3...]), colocated: false, start: 0, end: text.count)
+                        return SQLITE_OK
+                    }
                     // Plain query words: stems (and compound wholes), as in documents.
                     try analyzer.analyze(utf8: text) { term in
                         try emit(term.bytes, colocated: term.isColocated, start: term.start, end: term.end)

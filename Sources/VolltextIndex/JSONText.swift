@@ -97,6 +97,7 @@ extension SearchResults {
         }
         func raw(_ text: String) { out += Array(text.utf8) }
         out.append(UInt8(ascii: "{"))
+        key("corrected"); if let corrected { JSONText.appendString(corrected, to: &out) } else { raw("null") }; comma()
         key("facets"); raw("{"); key("tags"); raw("[")
         for (n, facet) in facets.tags.enumerated() {
             if n > 0 { comma() }

@@ -111,6 +111,9 @@ public struct SearchResults: Sendable, Codable, Equatable {
     public var facets: Facets
     /// A corrected query when nothing matched and the vocabulary suggests one.
     public var suggestion: String?
+    /// The query as searched when a word of it matched nothing and the
+    /// closest indexed word was searched instead; nil when nothing was corrected.
+    public var corrected: String?
     /// True when no post had all the words, so posts with any of them are shown,
     /// those with most of them first.
     public var relaxed = false
@@ -124,6 +127,7 @@ public struct SearchResults: Sendable, Codable, Equatable {
         try container.encode(hits, forKey: .hits)
         try container.encode(facets, forKey: .facets)
         try container.encode(suggestion, forKey: .suggestion)  // null, not absent
+        try container.encode(corrected, forKey: .corrected)
         try container.encode(relaxed, forKey: .relaxed)
     }
 }
@@ -178,22 +182,38 @@ extension SearchIndex {
                         deadline: ContinuousClock.Instant) throws -> SearchResults {
         // A blank query with tag filters lists the tags' posts, newest first.
         let isBlank = request.query.allSatisfy(\.isWhitespace)
-        let query = isBlank && !request.tags.isEmpty ? nil : try SearchQuery(parsing: request.query)
+        var query = isBlank && !request.tags.isEmpty ? nil : try SearchQuery(parsing: request.query)
         let analyzer = GermanAnalyzer(forQueries: true)
-        let match = query?.matchExpression(analyzer: analyzer)
-        // A tag without a searchable word (too long, only punctuation) stays a filter that nothing passes.
         let tagKeys = (request.tags + (query?.tags ?? [])).filter { !$0.allSatisfy(\.isWhitespace) }
             .map { Self.foldedKey($0, analyzer: analyzer) }
-        guard match != nil || !tagKeys.isEmpty else { throw QueryError.empty }
         do {
-            var results = try search(request, match: match, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
+            var plan: MatchPlan?
+            var corrected: String?
+            if let parsed = query, !analyzesGerman {
+                plan = parsed.matchPlan(analyzer: analyzer)
+            } else if let parsed = query {
+                let vocabulary = try read(until: deadline) { db in try vocabularyTable.snapshot(generation: Self.generation(db), db: db) }
+                (query, corrected) = try correctingTypos(in: parsed, vocabulary: vocabulary, analyzer: analyzer, deadline: deadline)
+                let stemmer = SnowballGermanStemmer()
+                plan = query?.matchPlan(
+                    analyzer: analyzer,
+                    variants: { folded, stem in WordVariants.variants(folded: folded, stem: stem, in: vocabulary, stemmer: stemmer) },
+                    split: { folded in WordVariants.split(folded: folded, in: vocabulary, stemmer: stemmer) })
+            }
+            // `*` alone, `-`, `OR`, punctuation: nothing to search for; with tags, the tags' posts.
+            guard plan != nil || !tagKeys.isEmpty else {
+                return SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
+                                     hits: [], facets: .init(tags: []), suggestion: nil)
+            }
+            var results = try search(request, plan: plan, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
                                      deadline: deadline)
             if results.total == 0, let query, query.canRelax,
-               let relaxed = query.matchExpression(analyzer: analyzer, requireAll: false) {
-                results = try search(request, match: relaxed, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
+               let relaxed = query.matchPlan(analyzer: analyzer, requireAll: false) {
+                results = try search(request, plan: relaxed, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
                                      deadline: deadline)
                 results.relaxed = results.total > 0
             }
+            results.corrected = corrected
             if results.total == 0, let query {
                 results.suggestion = try suggestion(for: query, analyzer: analyzer, deadline: deadline)
             }
@@ -211,8 +231,9 @@ extension SearchIndex {
     /// scores the matches in one pass; filters, the total, the tag counts and
     /// the page come from ``PostTable`` in memory; SQLite then reads the
     /// page's rows and snippets alone.
-    private func search(_ request: SearchRequest, match: String?, tagKeys: [String], weights: FieldWeights,
+    private func search(_ request: SearchRequest, plan: MatchPlan?, tagKeys: [String], weights: FieldWeights,
                         analyzer: GermanAnalyzer, deadline: ContinuousClock.Instant) throws -> SearchResults {
+        let match = plan?.expression
         var results = SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
                                     hits: [], facets: .init(tags: []), suggestion: nil)
         let author = request.author.map { Self.foldedKey($0, analyzer: analyzer) }
@@ -221,7 +242,8 @@ extension SearchIndex {
             var ids: [Int64]
             var scores: [Double]
             if let match {
-                (ids, scores) = try BM25Ranking.scores(match: match, weights: weights.columns, lengths: posts.lengths, db: db)
+                (ids, scores) = try BM25Ranking.scores(match: match, weights: weights.columns, lengths: posts.lengths,
+                                                       phrases: plan?.phrases ?? [], db: db)
             } else {
                 ids = Array(0..<Int64(posts.idCount))  // the filter below keeps those that are posts
                 scores = [Double](repeating: 0, count: ids.count)

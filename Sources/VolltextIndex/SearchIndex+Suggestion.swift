@@ -17,7 +17,9 @@ extension SearchIndex {
                 guard tokens.count == 1, let token = tokens.first, !token.isStopword, token.term.count >= 3 else { continue }
                 guard let folded = analyzer.terms(in: clause.text, form: .folded).first else { continue }
                 if try isIndexed(token.term, deadline: deadline) { continue }
-                guard let replacement = try closestWord(to: folded, analyzer: analyzer, deadline: deadline) else { continue }
+                guard let replacement = try closestWord(to: folded, analyzer: analyzer,
+                                                       maxDistance: folded.unicodeScalars.count >= 8 ? 2 : 1, deadline: deadline)
+                else { continue }
                 let written = try writtenForm(of: replacement, deadline: deadline) ?? replacement
                 if let range = corrected.range(of: clause.text) {
                     corrected.replaceSubrange(range, with: written)
@@ -26,6 +28,29 @@ extension SearchIndex {
             }
         }
         return changed ? corrected : nil
+    }
+
+    /// Typo tolerance: each plain word of the query that no post holds (as
+    /// stem or as written) is replaced by the closest indexed word: one edit
+    /// for words of 5–8 letters, two from 9, a swap of neighbours counting as
+    /// one; none for shorter words or numbers. Returns the query to search and,
+    /// if a word was replaced, its text for `corrected`.
+    func correctingTypos(in query: SearchQuery, vocabulary: Vocabulary.Snapshot, analyzer: GermanAnalyzer,
+                         deadline: ContinuousClock.Instant) throws -> (SearchQuery, String?) {
+        var corrected = query
+        var changed = false
+        for clause in query.groups.joined().prefix(Self.maxCorrectedWords) where clause.kind == .word {
+            let tokens = analyzer.tokens(in: clause.text).filter { $0.kind != .compound }
+            guard tokens.count == 1, let token = tokens.first, !token.isStopword,
+                  let folded = analyzer.terms(in: clause.text, form: .folded).first, folded.allSatisfy(\.isLetter) else { continue }
+            let letters = folded.unicodeScalars.count
+            guard letters >= 5, vocabulary.documents(token.term) == 0, vocabulary.documents("^" + folded) == 0,
+                  let replacement = try closestWord(to: folded, analyzer: analyzer, maxDistance: letters >= 9 ? 2 : 1,
+                                                    deadline: deadline) else { continue }
+            corrected = corrected.replacing(clause, with: try writtenForm(of: replacement, deadline: deadline) ?? replacement)
+            changed = true
+        }
+        return (corrected, changed ? corrected.text : nil)
     }
 
     /// Words of a query that did-you-mean looks at, at most.
@@ -38,10 +63,10 @@ extension SearchIndex {
     }
 
     /// The indexed word (a prefix form, else a stem) nearest to `folded`.
-    private func closestWord(to folded: String, analyzer: GermanAnalyzer, deadline: ContinuousClock.Instant) throws -> String? {
+    private func closestWord(to folded: String, analyzer: GermanAnalyzer, maxDistance allowed: Int,
+                             deadline: ContinuousClock.Instant) throws -> String? {
         let word = Array(folded.unicodeScalars)
         guard let first = word.first else { return nil }
-        let allowed = word.count >= 8 ? 2 : 1
         let marker = String(UnicodeScalar(GermanAnalyzer.prefixMarker))
         var best: (word: String, distance: Int, documents: Int)?
         try read(until: deadline) { db in

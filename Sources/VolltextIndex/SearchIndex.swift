@@ -59,6 +59,9 @@ public final class SearchIndex: Sendable {
     let pool: DatabasePool
     /// Nil when results are not cached (`volltext serve --no-result-cache`).
     let resultCache: ResultCache?
+    /// Whether the index uses Volltext's German analyzer, for which the word
+    /// variants and typo corrections are made (not the unicode61 reference).
+    let analyzesGerman: Bool
     /// How long one search may run (see `init`).
     public let searchTimeLimit: Duration
     /// Ample for any real query: at 50,000 posts the slowest take about 15 ms.
@@ -66,6 +69,7 @@ public final class SearchIndex: Sendable {
     /// Whether recent results are kept (see `init`).
     public var cachesResults: Bool { resultCache != nil }
     let postTable = PostTable()
+    let vocabularyTable = Vocabulary()
 
     /// Which FTS5 tokenizer a new index uses.
     public enum Tokenizer: String, Sendable {
@@ -125,6 +129,9 @@ public final class SearchIndex: Sendable {
             } else if try pool.read({ db in try !migrator.hasCompletedMigrations(db) }) {
                 throw IndexError.olderFormat(path: path)
             }
+            analyzesGerman = try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM index_info WHERE key = 'tokenizer'")
+            } != Tokenizer.unicode61.rawValue
         } catch {
             throw IndexError.from(error, path: path)
         }

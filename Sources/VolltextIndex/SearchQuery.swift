@@ -69,16 +69,27 @@ public struct SearchQuery: Sendable, Equatable {
 
     /// `tag:` filters typed into the query.
     public private(set) var tags: [String] = []
-    /// The query as typed.
-    public let text: String
+    /// The query as typed (or as corrected, see ``replacing(_:with:)``).
+    public private(set) var text: String
 
     public init(parsing text: String) throws(QueryError) {
         self.text = text
         guard text.unicodeScalars.count <= Self.maxLength else { throw .tooLong(limit: Self.maxLength) }
-        // Control characters read as spaces; nothing else is special outside the syntax above.
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map {
-            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format ? " " : $0
-        }))
+        // Zero-width characters and soft hyphens inside a word are skipped, as the analyzer
+        // skips them in posts; other control, format and private-use characters read as
+        // spaces (private use marks Volltext's own raw terms). Nothing else is special.
+        var cleanedScalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD: continue
+            default:
+                switch scalar.properties.generalCategory {
+                case .control, .format, .privateUse: cleanedScalars.append(" ")
+                default: cleanedScalars.append(scalar)
+                }
+            }
+        }
+        let cleaned = String(cleanedScalars)
         var lexer = Lexer(cleaned)
         var pendingOr = false
         while let lexeme = lexer.next() {
@@ -98,9 +109,9 @@ public struct SearchQuery: Sendable, Equatable {
                 pendingOr = false
             }
         }
-        guard !groups.isEmpty || !tags.isEmpty else {
-            throw excluded.isEmpty ? .empty : .onlyExclusions
-        }
+        // Only a blank query is empty; `*`, `-` or `OR` alone have no word to search, and find nothing.
+        guard !text.allSatisfy(\.isWhitespace) else { throw .empty }
+        guard !groups.isEmpty || !tags.isEmpty || excluded.isEmpty else { throw .onlyExclusions }
         guard groups.reduce(excluded.count, { $0 + $1.count }) <= Self.maxClauses else {
             throw .tooManyWords(limit: Self.maxClauses)
         }
@@ -120,46 +131,105 @@ public struct SearchQuery: Sendable, Equatable {
     /// With `requireAll: false`, any of the groups may match (`a OR b`): the
     /// fallback when no post has all the words of a vague query.
     public func matchExpression(analyzer: GermanAnalyzer, requireAll: Bool = true) -> String? {
-        let rendered = groups.map { group in group.compactMap { render($0, analyzer: analyzer, dropStopwords: true) } }
-        var required = rendered.filter { !$0.isEmpty }
+        matchPlan(analyzer: analyzer, requireAll: requireAll)?.expression
+    }
+
+    /// The MATCH expression with, for each of its phrases, how it is scored.
+    ///
+    /// `variants` gives, for a plain word (folded and stemmed), other indexed
+    /// terms that mean it (``WordVariants``): each is searched too, as a raw
+    /// term, and scored as an occurrence of the word at its weight.
+    public func matchPlan(analyzer: GermanAnalyzer, requireAll: Bool = true,
+                          variants: (_ folded: String, _ stem: String) -> [WordVariants.Variant] = { _, _ in [] },
+                          split: (_ folded: String) -> (modifier: String, head: String)? = { _ in nil })
+        -> MatchPlan? {
+        var builder = MatchPlan.Builder()
+        func rendered(dropStopwords: Bool) -> [[String]] {
+            groups.map { group in
+                group.compactMap {
+                    render($0, analyzer: analyzer, dropStopwords: dropStopwords, builder: &builder, variants: variants, split: split)
+                }
+            }.filter { !$0.isEmpty }
+        }
+        var required = rendered(dropStopwords: true)
         if required.isEmpty {
             // Only stopwords ("Die Welt, die es gibt" → nothing): search them after all.
-            required = groups.map { group in group.compactMap { render($0, analyzer: analyzer, dropStopwords: false) } }
-                .filter { !$0.isEmpty }
+            builder = MatchPlan.Builder()
+            required = rendered(dropStopwords: false)
         }
         guard !required.isEmpty else { return nil }
         var expression = required.map { $0.count == 1 ? $0[0] : "(" + $0.joined(separator: " OR ") + ")" }
             .joined(separator: requireAll ? " AND " : " OR ")
         if !requireAll && required.count > 1 && !excluded.isEmpty { expression = "(" + expression + ")" }
         for clause in excluded {
-            if let negative = render(clause, analyzer: analyzer, dropStopwords: false) { expression += " NOT " + negative }
+            if let negative = render(clause, analyzer: analyzer, dropStopwords: false, builder: &builder,
+                                     variants: { _, _ in [] }, split: { _ in nil }) {
+                expression += " NOT " + negative
+            }
         }
-        return expression
+        return MatchPlan(expression: expression, phrases: builder.phrases)
     }
 
     /// One clause as FTS5 syntax, or nil if it has nothing to search for.
-    private func render(_ clause: Clause, analyzer: GermanAnalyzer, dropStopwords: Bool) -> String? {
+    private func render(_ clause: Clause, analyzer: GermanAnalyzer, dropStopwords: Bool, builder: inout MatchPlan.Builder,
+                        variants: (String, String) -> [WordVariants.Variant],
+                        split: (String) -> (modifier: String, head: String)?) -> String? {
         let tokens = analyzer.tokens(in: clause.text).filter { $0.kind != .compound }
         guard !tokens.isEmpty else { return nil }
         switch clause.kind {
         case .phrase:
-            return Self.quoted(clause.text)
+            return builder.phrase(Self.quoted(clause.text))
         case .prefix:
             // A word one letter longer than its stem (Gesetze: gesetz) has no prefix form
             // in the index (see GermanAnalyzer): typed whole as a prefix, it is searched
             // as a word too, so `Gesetze*` finds Gesetze (and Gesetz, the same word).
-            let prefix = Self.quoted(clause.text) + "*"
             let folded = analyzer.tokens(in: clause.text, form: .folded).filter { $0.kind != .compound }
             guard let stem = tokens.last?.term, let word = folded.last?.term,
-                  word.unicodeScalars.count == stem.unicodeScalars.count + 1, word.hasPrefix(stem) else { return prefix }
-            return "(" + prefix + " OR " + Self.quoted(clause.text) + ")"
+                  word.unicodeScalars.count == stem.unicodeScalars.count + 1, word.hasPrefix(stem) else {
+                return builder.phrase(Self.quoted(clause.text) + "*")
+            }
+            return "(" + builder.phrase(Self.quoted(clause.text) + "*") + " OR " + builder.phrase(Self.quoted(clause.text)) + ")"
         case .word:
             if dropStopwords && tokens.allSatisfy(\.isStopword) { return nil }
             let parts = tokens.map(\.original)
-            guard tokens.contains(where: { $0.kind == .compoundPart }) else { return Self.quoted(clause.text) }
+            guard tokens.contains(where: { $0.kind == .compoundPart }) else {
+                let own = builder.phrase(Self.quoted(clause.text))
+                let ownIndex = builder.phrases.count - 1
+                guard tokens.count == 1, !tokens[0].isStopword,
+                      let folded = analyzer.terms(in: clause.text, form: .folded).first else { return own }
+                var alternatives = variants(folded, tokens[0].term).map {
+                    builder.phrase(Self.rawTerm($0.term), scoredAs: ownIndex, weight: $0.weight)
+                }
+                // A compound also finds posts that have both its parts.
+                if let (modifier, head) = split(folded) {
+                    alternatives.append("(" + builder.phrase(Self.quoted(modifier), scoredAs: ownIndex, weight: WordVariants.splitPartWeight)
+                        + " AND " + builder.phrase(Self.quoted(head), scoredAs: ownIndex, weight: WordVariants.splitPartWeight) + ")")
+                }
+                guard !alternatives.isEmpty else { return own }
+                return "(" + ([own] + alternatives).joined(separator: " OR ") + ")"
+            }
             // Open-Data-Portal: the parts as a phrase, or the parts written as one word.
-            return "(" + Self.quoted(parts.joined(separator: " ")) + " OR " + Self.quoted(parts.joined()) + ")"
+            return "(" + builder.phrase(Self.quoted(parts.joined(separator: " "))) + " OR "
+                + builder.phrase(Self.quoted(parts.joined())) + ")"
         }
+    }
+
+    /// The query with a word clause replaced (a typo by the word meant), in
+    /// its clauses and its text.
+    public func replacing(_ clause: Clause, with word: String) -> SearchQuery {
+        var copy = self
+        copy.groups = groups.map { group in group.map { $0 == clause ? Clause(text: word, kind: $0.kind) : $0 } }
+        if let range = copy.text.range(of: clause.text) { copy.text.replaceSubrange(range, with: word) }
+        return copy
+    }
+
+    /// Marks a term that the tokenizer passes to FTS5 as it is, unanalysed:
+    /// an indexed term found in the vocabulary. The query parser turns every
+    /// private-use character a reader types into a space, so only Volltext writes it.
+    public static let rawTermMarker: Unicode.Scalar = "\u{E010}"
+
+    static func rawTerm(_ term: String) -> String {
+        quoted(String(rawTermMarker) + term)
     }
 
     /// Whether an expression from ``matchExpression(analyzer:requireAll:)`` has a
@@ -228,5 +298,29 @@ private struct Lexer {
         rest = rest.dropFirst(text.count)
         if rest.first == "\"" { rest = rest.dropFirst() }
         return String(text)
+    }
+}
+
+/// A MATCH expression and how each of its phrases (in the order FTS5 numbers
+/// them: as written) is scored.
+public struct MatchPlan: Sendable, Equatable {
+    public struct Phrase: Sendable, Equatable {
+        /// The phrase whose document frequency this one is scored with (itself, or its word for a variant).
+        public var scoredAs: Int
+        /// How much an occurrence counts.
+        public var weight: Double
+    }
+
+    public var expression: String
+    public var phrases: [Phrase]
+
+    struct Builder {
+        var phrases: [Phrase] = []
+
+        /// Records one FTS5 phrase and returns its text.
+        mutating func phrase(_ text: String, scoredAs: Int? = nil, weight: Double = 1) -> String {
+            phrases.append(Phrase(scoredAs: scoredAs ?? phrases.count, weight: weight))
+            return text
+        }
     }
 }

@@ -282,20 +282,29 @@ private final class TestBlog: Sendable {
         #expect(try blog.search("Radfahrer Straßen").relaxed == false)
     }
 
-    @Test func didYouMeanForATypo() throws {
+    /// A word no post has is searched as the closest indexed word (one edit for
+    /// 5–8 letters, two from 9) and the results say so; shorter ones are only suggested.
+    @Test func typosAreCorrectedAndShortOnesSuggested() throws {
         let blog = try Self.blog.get()
         let results = try blog.search("Informationsfreihiet")
-        #expect(results.total == 0)
-        #expect(results.suggestion == "Informationsfreiheit")
-        #expect(try blog.search("Radfahrr").suggestion == "Radfahrer")
-        #expect(try blog.search("Verwaltung").suggestion == nil)
+        #expect(results.total == 1)
+        #expect(results.corrected == "Informationsfreiheit")
+        #expect(results.suggestion == nil)
+        #expect(try blog.search("Radfahrr").corrected == "Radfahrer")
+        #expect(try blog.search("Haushalt Radfahrr").corrected == "Haushalt Radfahrer")
+        let short = try blog.search("Kölm")
+        #expect(short.total == 0 && short.corrected == nil)
+        #expect(short.suggestion == "Köln")
+        #expect(try blog.search("Verwaltung").corrected == nil)
+        #expect(try blog.search("12345678").corrected == nil)
     }
 
     @Test func jsonHasTheDocumentedShape() throws {
         let results = try Self.blog.get().search("Köln", limit: 1)
         let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(results)) as? [String: Any])
-        // The documented fields, plus `relaxed`.
-        #expect(Set(object.keys) == ["query", "total", "offset", "limit", "hits", "facets", "suggestion", "relaxed"])
+        // The documented fields, plus `relaxed` and `corrected`.
+        #expect(Set(object.keys) == ["query", "total", "offset", "limit", "hits", "facets", "suggestion", "relaxed", "corrected"])
+        #expect(object["corrected"] is NSNull)
         #expect(object["suggestion"] is NSNull)
         let hit = try #require((object["hits"] as? [[String: Any]])?.first)
         #expect(Set(hit.keys) == ["path", "url", "title", "date", "authors", "tags", "score", "snippet"])

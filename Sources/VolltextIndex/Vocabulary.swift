@@ -1,0 +1,74 @@
+import GRDB
+import Synchronization
+import VolltextAnalysis
+
+/// The index's terms with their document counts, held in memory for the
+/// query-time word variants (``WordVariants``): sorted forwards and backwards,
+/// so that "words starting with" and "words ending with" are binary searches.
+///
+/// Loaded once per index generation, like ``PostTable``, from `post_vocab`.
+final class Vocabulary: Sendable {
+    struct Snapshot: Sendable, IndexedTerms {
+        let generation: String
+        let documentCounts: [String: Int32]
+        /// (word, term), sorted by word; `word` is the term without its `^`.
+        let forward: [(word: String, term: String)]
+        /// (reversed word, word, term), sorted by the reversed word.
+        let backward: [(reversed: String, word: String, term: String)]
+
+        func documents(_ term: String) -> Int { Int(documentCounts[term] ?? 0) }
+
+        func terms(startingWith prefix: String, limit: Int) -> [(term: String, word: String)] {
+            var low = 0, high = forward.count
+            while low < high {
+                let middle = (low + high) / 2
+                if forward[middle].word < prefix { low = middle + 1 } else { high = middle }
+            }
+            var result: [(term: String, word: String)] = []
+            var index = low
+            while index < forward.count, result.count < limit, forward[index].word.hasPrefix(prefix) {
+                result.append((forward[index].term, forward[index].word))
+                index += 1
+            }
+            return result
+        }
+
+        func terms(endingWith suffix: String, limit: Int) -> [(term: String, word: String)] {
+            let key = String(suffix.reversed())
+            var low = 0, high = backward.count
+            while low < high {
+                let middle = (low + high) / 2
+                if backward[middle].reversed < key { low = middle + 1 } else { high = middle }
+            }
+            var result: [(term: String, word: String)] = []
+            var index = low
+            while index < backward.count, result.count < limit, backward[index].reversed.hasPrefix(key) {
+                result.append((backward[index].term, backward[index].word))
+                index += 1
+            }
+            return result
+        }
+    }
+
+    private let current = Mutex<Snapshot?>(nil)
+
+    func snapshot(generation: String, db: Database) throws -> Snapshot {
+        if let held = current.withLock({ $0 }), held.generation == generation { return held }
+        var counts: [String: Int32] = [:]
+        var forward: [(word: String, term: String)] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT term, doc FROM post_vocab")
+        while let row = try rows.next() {
+            guard let term = String.fromDatabaseValue(row[0]), let documents = Int.fromDatabaseValue(row[1]) else { continue }
+            counts[term] = Int32(clamping: documents)
+            // Only words: numbers and terms with symbols are no compound parts or verbs.
+            let word = term.hasPrefix("^") ? String(term.dropFirst()) : term
+            if word.unicodeScalars.count >= 4, word.allSatisfy(\.isLetter) { forward.append((word, term)) }
+        }
+        forward.sort { $0.word < $1.word }
+        let backward = forward.map { (reversed: String($0.word.reversed()), word: $0.word, term: $0.term) }
+            .sorted { $0.reversed < $1.reversed }
+        let fresh = Snapshot(generation: generation, documentCounts: counts, forward: forward, backward: backward)
+        current.withLock { $0 = fresh }
+        return fresh
+    }
+}
