@@ -69,31 +69,34 @@ public enum WordVariants {
 
     // MARK: Compounds
 
-    static func compounds(folded: String, stem: String, in index: some IndexedTerms,
+    public static func compounds(folded: String, stem: String, in index: some IndexedTerms,
                           stemmer: SnowballGermanStemmer) -> [String] {
         guard folded.unicodeScalars.count >= minCompoundPart, folded.allSatisfy(\.isLetter) else { return [] }
+        // Accepted terms, in the order found; a term rejected for one reading (stem + rest)
+        // is looked at again for another (the folded word + rest).
         var result: [String] = []
+        var accepted = Set<String>()
         let wholeDocuments = max(index.documents(stem), 1)
         // The word as head: indexed words ending with it (or with it inflected).
-        var heads = Set<String>()
         for ending in inflections {
-            for (term, word) in index.terms(endingWith: stem + ending, limit: 400) where heads.insert(term).inserted {
+            for (term, word) in index.terms(endingWith: stem + ending, limit: 400) where !accepted.contains(term) {
                 let head = String(word.suffix(stem.count + ending.count))
                 guard stemmer.stem(head) == stem || head == folded else { continue }
                 let modifier = String(word.dropLast(head.count))
                 if let modifierDocuments = knownPart(modifier, trimming: .end, in: index, stemmer: stemmer),
                    splitBeatsWhole(modifierDocuments, wholeDocuments, index.documents(term)) {
+                    accepted.insert(term)
                     result.append(term)
                 }
             }
         }
-        // The word as modifier: indexed words starting with it.
-        var modifiers = Set<String>()
-        for start in Set([folded, stem]) {
-            for (term, word) in index.terms(startingWith: start, limit: 400) where modifiers.insert(term).inserted {
+        // The word as modifier: indexed words starting with it, the longer reading first.
+        for start in [folded, stem] where start == folded || stem != folded {
+            for (term, word) in index.terms(startingWith: start, limit: 400) where !accepted.contains(term) {
                 let head = String(word.dropFirst(start.count))
                 if let headDocuments = knownPart(head, trimming: .start, in: index, stemmer: stemmer),
                    splitBeatsWhole(headDocuments, wholeDocuments, index.documents(term)) {
+                    accepted.insert(term)
                     result.append(term)
                 }
             }
@@ -165,7 +168,7 @@ public enum WordVariants {
 
     // MARK: Verb forms
 
-    static func verbForms(folded: String, stem: String, in index: some IndexedTerms,
+    public static func verbForms(folded: String, stem: String, in index: some IndexedTerms,
                           stemmer: SnowballGermanStemmer) -> [String] {
         guard folded.allSatisfy(\.isLetter) else { return [] }
         var bases = Set<String>()

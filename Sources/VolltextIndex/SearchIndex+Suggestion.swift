@@ -104,7 +104,8 @@ extension SearchIndex {
                 var rest = Substring(text)
                 while let open = rest.firstIndex(of: "\u{E000}"), let close = rest[open...].firstIndex(of: "\u{E001}") {
                     let word = String(rest[rest.index(after: open)..<close])
-                    if analyzer.terms(in: word, form: .folded) == [folded] { return word }
+                    // The word as written: its folded form, or (for a stem) its stem, is the term.
+                    if analyzer.terms(in: word, form: .folded) == [folded] || analyzer.terms(in: word) == [folded] { return word }
                     rest = rest[rest.index(after: close)...]
                 }
             }

@@ -156,11 +156,17 @@ def main():
             file.write(base64.b64decode(shot))
         print(f"screenshot: {screenshot}")
 
-        # A query with no hits shows the empty state, and a typo gets a suggestion.
+        # A typo in a long word is searched as the word meant, and the page says so.
         browser.send("Page.navigate", {"url": base + "/?q=Bürgerbeteilgung"})
+        browser.wait_for("document.querySelector('.volltext-corrected em') !== null")
+        check(browser.evaluate("document.querySelector('.volltext-corrected em').textContent") == "Bürgerbeteiligung",
+              "results for the corrected word")
+        check(browser.evaluate("document.querySelectorAll('.volltext-hit').length") > 0, "hits for the corrected word")
+        # A short word without hits gets the empty state and a suggestion.
+        browser.send("Page.navigate", {"url": base + "/?q=Kark"})
         browser.wait_for("document.querySelector('.volltext-suggestion') !== null")
-        check(browser.evaluate("document.querySelector('.volltext-suggestion').textContent") == "Bürgerbeteiligung",
-              "did-you-mean suggestion for a typo")
+        check(browser.evaluate("document.querySelector('.volltext-suggestion').textContent").startswith("Kart"),
+              "did-you-mean suggestion for a short typo")
         return 0
     except AssertionError as failure:
         print(f"FAILED: {failure}")

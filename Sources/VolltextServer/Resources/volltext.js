@@ -124,9 +124,18 @@
       }
       var first = data.offset + 1, last = data.offset + data.hits.length;
       status.className = "volltext-status";
-      status.textContent = (data.total === 1 ? "1 Beitrag" : data.total + " Beiträge") +
+      status.textContent = "";
+      if (data.corrected) {
+        // A word no post has was searched as the closest one: say which.
+        var corrected = element("span", "volltext-corrected");
+        corrected.appendChild(document.createTextNode("Ergebnisse für "));
+        corrected.appendChild(element("em", null, data.corrected));
+        corrected.appendChild(document.createTextNode(": "));
+        status.appendChild(corrected);
+      }
+      status.appendChild(document.createTextNode((data.total === 1 ? "1 Beitrag" : data.total + " Beiträge") +
         (data.total > data.hits.length ? ", " + first + "–" + last : "") +
-        (data.relaxed ? " (keiner enthält alle Wörter; hier die mit den meisten)" : "");
+        (data.relaxed ? " (keiner enthält alle Wörter; hier die mit den meisten)" : "")));
       data.hits.forEach(function (hit) {
         var item = element("li", "volltext-hit");
         var link = element("a", null, hit.title);
