@@ -198,6 +198,14 @@ private struct ScanState: ~Copyable {
             case .ignorable:
                 offset += length
             case .separator:
+                // C#, F#, C++, Notepad++: a name's closing symbol belongs to it.
+                if parts.elements.isEmpty, let symbols = reader.closingNameSymbols(at: offset, afterLetters: part.length, latin: latin) {
+                    for _ in 0..<symbols { appendToPart(scalar, &part, folding: false) }
+                    part.hasDigit = true  // like "G20": a name, never stemmed nor a stopword
+                    offset += symbols
+                    part.end = offset
+                    break scanning
+                }
                 // Most separators (spaces, full stops) end the word at once;
                 // only joiner candidates look at what follows.
                 guard Self.mayJoin(scalar) else { break scanning }
@@ -424,6 +432,24 @@ struct UTF8Reader {
         default:
             return invalid
         }
+    }
+
+    /// How many bytes of a name's closing symbols start at `offset`: `#` after
+    /// a name of one or two letters (C#, F#), `++` after any (C++, Notepad++),
+    /// then no word character; nil if none do.
+    func closingNameSymbols(at offset: Int, afterLetters letters: Int, latin: UnsafePointer<(UInt32, UInt32)>) -> Int? {
+        func byte(_ k: Int) -> UInt8 { offset + k < bytes.count ? bytes[offset + k] : 0 }
+        let count: Int
+        if byte(0) == UInt8(ascii: "#"), (1...2).contains(letters) {
+            count = 1
+        } else if byte(0) == UInt8(ascii: "+"), byte(1) == UInt8(ascii: "+"), letters >= 1 {
+            count = 2
+        } else {
+            return nil
+        }
+        guard offset + count < bytes.count else { return count }
+        let next = scalar(at: offset + count).scalar
+        return CharacterFolding.classify(next, latin: latin) == .word || next == 0x23 || next == 0x2B ? nil : count
     }
 
     /// Whether `in`/`In` (then a non-letter) or `innen` starts at `offset`:

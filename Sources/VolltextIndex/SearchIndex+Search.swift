@@ -192,7 +192,9 @@ extension SearchIndex {
             if let parsed = query, !analyzesGerman {
                 plan = parsed.matchPlan(analyzer: analyzer)
             } else if let parsed = query {
-                let vocabulary = try read(until: deadline) { db in try vocabularyTable.snapshot(generation: Self.generation(db), db: db) }
+                // Loaded once per index generation (the server does it before serving), not
+                // against this search's time: its cost is the index's size, not the query's.
+                let vocabulary = try pool.read { db in try vocabularyTable.snapshot(generation: Self.generation(db), db: db) }
                 (query, corrected) = try correctingTypos(in: parsed, vocabulary: vocabulary, analyzer: analyzer, deadline: deadline)
                 let stemmer = SnowballGermanStemmer()
                 plan = query?.matchPlan(
@@ -383,7 +385,11 @@ extension SearchIndex {
     /// 50,000 posts). A server calls it after each reindex.
     public func prepareForSearch() throws {
         do {
-            _ = try pool.read { db in try postTable.snapshot(generation: Self.generation(db), db: db) }
+            try pool.read { db in
+                let generation = try Self.generation(db)
+                _ = try postTable.snapshot(generation: generation, db: db)
+                if analyzesGerman { _ = try vocabularyTable.snapshot(generation: generation, db: db) }
+            }
         } catch {
             throw IndexError.from(error, path: path)
         }

@@ -53,6 +53,16 @@ struct UnicodeRules {
 
 @Suite("2. Words")
 struct WordRules {
+    /// Names that tech and civic blogs use keep their symbols: F# is not f.
+    @Test func namesWithSymbolsStayWhole() {
+        #expect(terms("C# und F# oder C++, auch Notepad++.") == ["c#", "und", "f#", "oder", "c++", "auch", "notepad++"])
+        #expect(terms("Wir suchen C#-Entwickler") == ["wir", "such", "c#", "entwickl"])
+        // Not names: a longer word before #, a letter right after, a single +.
+        #expect(terms("Tag#1 ab#c a+b") == ["tag", "1", "ab", "c", "a", "b"])
+        let tokens = GermanAnalyzer().tokens(in: "Mit C++ programmiert")
+        #expect(tokens[1].term == "c++" && tokens[1].start == 4 && tokens[1].end == 7 && !tokens[1].isStopword)
+    }
+
     @Test func numbersAndAlphanumericsStaySearchable() {
         #expect(terms("G20 2017 Web2.0 1.000.000 3,5") == ["g20", "2017", "web2.0", "1.000.000", "3,5"])
         // A full stop after a number ends the sentence, not the number.

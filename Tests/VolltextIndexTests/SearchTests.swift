@@ -282,6 +282,17 @@ private final class TestBlog: Sendable {
         #expect(try blog.search("Radfahrer Straßen").relaxed == false)
     }
 
+    @Test func namesWithSymbolsAreSearchedAsThemselves() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post(title: "Werkzeuge", body: "Wir schreiben F# und C++ für die Verwaltung."))
+        try site.write("_posts/2020-01-02-b.md", TemporarySite.post(title: "Anderes", body: "Ein Plan F für die Verwaltung, Variante C."))
+        let index = try SearchIndex(path: site.indexPath, create: true)
+        _ = try index.update(from: SiteReader(root: site.root))
+        #expect(try index.search(SearchRequest(query: "F#")).hits.map(\.title) == ["Werkzeuge"])
+        #expect(try index.search(SearchRequest(query: "C++")).hits.map(\.title) == ["Werkzeuge"])
+        #expect(try index.search(SearchRequest(query: "F")).hits.map(\.title) == ["Anderes"])
+    }
+
     /// A word no post has is searched as the closest indexed word (one edit for
     /// 5–8 letters, two from 9) and the results say so; shorter ones are only suggested.
     @Test func typosAreCorrectedAndShortOnesSuggested() throws {
