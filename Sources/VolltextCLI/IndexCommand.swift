@@ -25,19 +25,7 @@ struct IndexCommand: ParsableCommand {
     @Flag(help: "Print {\"added\", \"updated\", \"removed\", \"unchanged\", \"rejected\", \"seconds\"} as JSON.")
     var json = false
 
-    @Flag(help: "Include posts in _drafts/.")
-    var drafts = false
-
-    @Flag(help: "Include posts dated in the future.")
-    var future = false
-
-    @Flag(help: "Hugo: include pages whose expiryDate has passed.")
-    var expired = false
-
-    @Option(name: .customLong("section"), help: ArgumentHelp(
-        "Hugo: index only this section of content/ (repeatable; default: the site's mainSections, else all).",
-        valueName: "name"))
-    var sections: [String] = []
+    @OptionGroup var siteOptions: SiteOptions
 
     @Flag(help: "Drop the index and index every post anew.")
     var rebuild = false
@@ -48,7 +36,7 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         let report: IndexReport
         do {
-            let reader = try SiteReader(root: URL(fileURLWithPath: site), options: .init(drafts: drafts, future: future, expired: expired, sections: sections))
+            let reader = try SiteReader(root: URL(fileURLWithPath: site), options: siteOptions.reader)
             let searchIndex = try SearchIndex(path: index.path, create: true, busyTimeout: index.busyTimeout)
             report = try searchIndex.update(from: reader, rebuild: rebuild, progress: progressReporter())
         } catch {

@@ -31,19 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between checks for --watch.", valueName: "seconds"))
     var watchInterval = 2.0
 
-    @Flag(help: "With --site: include drafts.")
-    var drafts = false
-
-    @Flag(help: "With --site: include posts dated in the future.")
-    var future = false
-
-    @Flag(help: "Hugo: include pages whose expiryDate has passed.")
-    var expired = false
-
-    @Option(name: .customLong("section"), help: ArgumentHelp(
-        "Hugo: index only this section of content/ (repeatable; default: the site's mainSections, else all).",
-        valueName: "name"))
-    var sections: [String] = []
+    @OptionGroup var siteOptions: SiteOptions
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -92,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         options.host = host
         options.port = port
         options.corsOrigins = corsOrigins
-        options.siteOptions = SiteReader.Options(drafts: drafts, future: future, expired: expired, sections: sections)
+        options.siteOptions = siteOptions.reader
         options.watch = watch
         options.watchInterval = .milliseconds(Int(watchInterval * 1000))
         options.idleTimeout = .milliseconds(Int(idleTimeout * 1000))

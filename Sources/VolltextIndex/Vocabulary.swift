@@ -19,34 +19,25 @@ final class Vocabulary: Sendable {
         func documents(_ term: String) -> Int { Int(documentCounts[term] ?? 0) }
 
         func terms(startingWith prefix: String, limit: Int) -> [(term: String, word: String)] {
-            var low = 0, high = forward.count
-            while low < high {
-                let middle = (low + high) / 2
-                if forward[middle].word < prefix { low = middle + 1 } else { high = middle }
-            }
-            var result: [(term: String, word: String)] = []
-            var index = low
-            while index < forward.count, result.count < limit, forward[index].word.hasPrefix(prefix) {
-                result.append((forward[index].term, forward[index].word))
-                index += 1
-            }
-            return result
+            Self.entries(of: forward, startingWith: prefix, key: \.word, limit: limit).map { ($0.term, $0.word) }
         }
 
         func terms(endingWith suffix: String, limit: Int) -> [(term: String, word: String)] {
-            let key = String(suffix.reversed())
-            var low = 0, high = backward.count
+            Self.entries(of: backward, startingWith: String(suffix.reversed()), key: \.reversed, limit: limit)
+                .map { ($0.term, $0.word) }
+        }
+
+        /// The entries of a sorted array whose key starts with `prefix`: a binary search, then a walk.
+        private static func entries<Entry>(of sorted: [Entry], startingWith prefix: String, key: (Entry) -> String,
+                                           limit: Int) -> ArraySlice<Entry> {
+            var low = 0, high = sorted.count
             while low < high {
                 let middle = (low + high) / 2
-                if backward[middle].reversed < key { low = middle + 1 } else { high = middle }
+                if key(sorted[middle]) < prefix { low = middle + 1 } else { high = middle }
             }
-            var result: [(term: String, word: String)] = []
-            var index = low
-            while index < backward.count, result.count < limit, backward[index].reversed.hasPrefix(key) {
-                result.append((backward[index].term, backward[index].word))
-                index += 1
-            }
-            return result
+            var end = low
+            while end < sorted.count, end - low < limit, key(sorted[end]).hasPrefix(prefix) { end += 1 }
+            return sorted[low..<end]
         }
     }
 
