@@ -51,8 +51,13 @@ public enum WordVariants {
 
     /// Compound and verb-form variants of a query word (given folded and
     /// stemmed), most frequent first, at most `limit`; never the word's own stem.
+    ///
+    /// A word in more than `commonAbove` posts gets no compound variants: it
+    /// already finds most of what they would add (posts about *Verkehrsdaten*
+    /// say *Daten* too), and each variant costs every match a look.
     public static func variants(folded: String, stem: String, in index: some IndexedTerms,
-                                stemmer: SnowballGermanStemmer, limit: Int = 24) -> [Variant] {
+                                stemmer: SnowballGermanStemmer, limit: Int = 12,
+                                commonAbove: Int = .max) -> [Variant] {
         var found: [String: (weight: Double, documents: Int)] = [:]
         func add(_ term: String, _ weight: Double) {
             guard term != stem, term != "^" + folded else { return }
@@ -62,7 +67,9 @@ public enum WordVariants {
             found[term] = (weight, documents)
         }
         for term in verbForms(folded: folded, stem: stem, in: index, stemmer: stemmer) { add(term, verbFormWeight) }
-        for term in compounds(folded: folded, stem: stem, in: index, stemmer: stemmer) { add(term, compoundWeight) }
+        if index.documents(stem) <= commonAbove {
+            for term in compounds(folded: folded, stem: stem, in: index, stemmer: stemmer) { add(term, compoundWeight) }
+        }
         return found.sorted { ($0.value.documents, $0.key) > ($1.value.documents, $1.key) }.prefix(limit)
             .map { Variant(term: $0.key, weight: $0.value.weight) }
     }

@@ -197,10 +197,21 @@ extension SearchIndex {
                 let vocabulary = try pool.read { db in try vocabularyTable.snapshot(generation: Self.generation(db), db: db) }
                 (query, corrected) = try correctingTypos(in: parsed, vocabulary: vocabulary, analyzer: analyzer, deadline: deadline)
                 let stemmer = SnowballGermanStemmer()
+                let commonAbove = Self.commonWordPosts(of: vocabulary.postCount)
+                func forms(_ folded: String, _ stem: String) -> Vocabulary.WordForms {
+                    vocabularyTable.wordForms(of: folded, stem: stem, in: vocabulary) {
+                        Vocabulary.WordForms(
+                            variants: WordVariants.variants(folded: folded, stem: stem, in: vocabulary, stemmer: stemmer,
+                                                            commonAbove: commonAbove),
+                            // A word already in many posts needs its parts no more than its compounds.
+                            split: vocabulary.documents(stem) > commonAbove ? nil
+                                : WordVariants.split(folded: folded, in: vocabulary, stemmer: stemmer))
+                    }
+                }
                 plan = query?.matchPlan(
                     analyzer: analyzer,
-                    variants: { folded, stem in WordVariants.variants(folded: folded, stem: stem, in: vocabulary, stemmer: stemmer) },
-                    split: { folded in WordVariants.split(folded: folded, in: vocabulary, stemmer: stemmer) })
+                    variants: { folded, stem in forms(folded, stem).variants },
+                    split: { folded, stem in forms(folded, stem).split })
             }
             // `*` alone, `-`, `OR`, punctuation: nothing to search for; with tags, the tags' posts.
             guard plan != nil || !tagKeys.isEmpty else {
@@ -394,6 +405,10 @@ extension SearchIndex {
             throw IndexError.from(error, path: path)
         }
     }
+
+    /// Posts a word may be in and still get compound variants: one in twenty,
+    /// and never fewer than 500, so that small sites always get them.
+    static func commonWordPosts(of posts: Int) -> Int { max(500, posts / 20) }
 
     /// A read that SQLite stops (SQLITE_INTERRUPT) once `deadline` has
     /// passed: its progress handler looks at the clock every few thousand

@@ -141,7 +141,7 @@ public struct SearchQuery: Sendable, Equatable {
     /// term, and scored as an occurrence of the word at its weight.
     public func matchPlan(analyzer: GermanAnalyzer, requireAll: Bool = true,
                           variants: (_ folded: String, _ stem: String) -> [WordVariants.Variant] = { _, _ in [] },
-                          split: (_ folded: String) -> (modifier: String, head: String)? = { _ in nil })
+                          split: (_ folded: String, _ stem: String) -> (modifier: String, head: String)? = { _, _ in nil })
         -> MatchPlan? {
         var builder = MatchPlan.Builder()
         func rendered(dropStopwords: Bool) -> [[String]] {
@@ -163,7 +163,7 @@ public struct SearchQuery: Sendable, Equatable {
         if !requireAll && required.count > 1 && !excluded.isEmpty { expression = "(" + expression + ")" }
         for clause in excluded {
             if let negative = render(clause, analyzer: analyzer, dropStopwords: false, builder: &builder,
-                                     variants: { _, _ in [] }, split: { _ in nil }) {
+                                     variants: { _, _ in [] }, split: { _, _ in nil }) {
                 expression += " NOT " + negative
             }
         }
@@ -173,7 +173,7 @@ public struct SearchQuery: Sendable, Equatable {
     /// One clause as FTS5 syntax, or nil if it has nothing to search for.
     private func render(_ clause: Clause, analyzer: GermanAnalyzer, dropStopwords: Bool, builder: inout MatchPlan.Builder,
                         variants: (String, String) -> [WordVariants.Variant],
-                        split: (String) -> (modifier: String, head: String)?) -> String? {
+                        split: (String, String) -> (modifier: String, head: String)?) -> String? {
         let tokens = analyzer.tokens(in: clause.text).filter { $0.kind != .compound }
         guard !tokens.isEmpty else { return nil }
         switch clause.kind {
@@ -201,7 +201,7 @@ public struct SearchQuery: Sendable, Equatable {
                     builder.phrase(Self.rawTerm($0.term), scoredAs: ownIndex, weight: $0.weight)
                 }
                 // A compound also finds posts that have both its parts.
-                if let (modifier, head) = split(folded) {
+                if let (modifier, head) = split(folded, tokens[0].term) {
                     alternatives.append("(" + builder.phrase(Self.quoted(modifier), scoredAs: ownIndex, weight: WordVariants.splitPartWeight)
                         + " AND " + builder.phrase(Self.quoted(head), scoredAs: ownIndex, weight: WordVariants.splitPartWeight) + ")")
                 }

@@ -10,6 +10,8 @@ import VolltextAnalysis
 final class Vocabulary: Sendable {
     struct Snapshot: Sendable, IndexedTerms {
         let generation: String
+        /// Posts in the index.
+        let postCount: Int
         let documentCounts: [String: Int32]
         /// (word, term), sorted by word; `word` is the term without its `^`.
         let forward: [(word: String, term: String)]
@@ -43,8 +45,33 @@ final class Vocabulary: Sendable {
 
     private let current = Mutex<Snapshot?>(nil)
 
+    /// A word's variants and split, worked out once per generation: words
+    /// recur across queries far more than whole queries do. At most
+    /// `maxCachedWords`; beyond that the cache starts afresh.
+    struct WordForms: Sendable {
+        var variants: [WordVariants.Variant]
+        var split: (modifier: String, head: String)?
+    }
+    private let wordForms = Mutex<(generation: String, forms: [String: WordForms])>(("", [:]))
+    static let maxCachedWords = 20_000
+
+    func wordForms(of folded: String, stem: String, in snapshot: Snapshot,
+                   compute: () -> WordForms) -> WordForms {
+        let key = folded + "\u{0}" + stem
+        if let cached = wordForms.withLock({ $0.generation == snapshot.generation ? $0.forms[key] : nil }) { return cached }
+        let forms = compute()
+        wordForms.withLock { cache in
+            if cache.generation != snapshot.generation || cache.forms.count >= Self.maxCachedWords {
+                cache = (snapshot.generation, [:])
+            }
+            cache.forms[key] = forms
+        }
+        return forms
+    }
+
     func snapshot(generation: String, db: Database) throws -> Snapshot {
         if let held = current.withLock({ $0 }), held.generation == generation { return held }
+        let postCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM post") ?? 0
         var counts: [String: Int32] = [:]
         var forward: [(word: String, term: String)] = []
         let rows = try Row.fetchCursor(db, sql: "SELECT term, doc FROM post_vocab")
@@ -58,7 +85,7 @@ final class Vocabulary: Sendable {
         forward.sort { $0.word < $1.word }
         let backward = forward.map { (reversed: String($0.word.reversed()), word: $0.word, term: $0.term) }
             .sorted { $0.reversed < $1.reversed }
-        let fresh = Snapshot(generation: generation, documentCounts: counts, forward: forward, backward: backward)
+        let fresh = Snapshot(generation: generation, postCount: postCount, documentCounts: counts, forward: forward, backward: backward)
         current.withLock { $0 = fresh }
         return fresh
     }

@@ -16,6 +16,7 @@ guard arguments.count >= 2 else {
     exit(64)
 }
 let index = try SearchIndex(path: arguments[1])
+try index.prepareForSearch()  // as the server does before it serves: the post table and vocabulary
 let rounds = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
 
 var queries: [SearchRequest] = [
