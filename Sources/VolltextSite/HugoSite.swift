@@ -81,7 +81,7 @@ struct HugoSite: Sendable {
     }
 
     private static func readConfig(_ url: URL, name: String) throws(SiteError) -> [String: FrontMatterValue] {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return [:] }
+        guard let data = SiteReader.fileContents(url) else { return [:] }
         guard let text = String(data: data, encoding: .utf8) else { throw .invalidUTF8(path: name, line: 1) }
         switch url.pathExtension {
         case "toml":
