@@ -406,9 +406,9 @@ extension SearchIndex {
         }
     }
 
-    /// Posts a word may be in and still get compound variants: one in twenty,
+    /// Posts a word may be in and still get compound variants: one in fifty,
     /// and never fewer than 500, so that small sites always get them.
-    static func commonWordPosts(of posts: Int) -> Int { max(500, posts / 20) }
+    static func commonWordPosts(of posts: Int) -> Int { max(500, posts / 50) }
 
     /// A read that SQLite stops (SQLITE_INTERRUPT) once `deadline` has
     /// passed: its progress handler looks at the clock every few thousand
