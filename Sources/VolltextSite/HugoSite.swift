@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TOMLKit
 
 /// A Hugo site read by Hugo's rules: pages are the Markdown files under the
@@ -80,8 +81,26 @@ struct HugoSite: Sendable {
             + "\(timeZone.identifier)|\(lowercasePaths)"
     }
 
+    /// The last config read, by path, size and modification time.
+    ///
+    /// TOMLKit 0.6.0 never frees a parsed table (nor its error buffer), and
+    /// `serve --watch` opens the site every poll: parsing the config only when
+    /// the file changed keeps that leak from growing with time.
+    private static let configCache = Mutex<[String: (stamp: String, config: [String: FrontMatterValue])]>([:])
+
     private static func readConfig(_ url: URL, name: String) throws(SiteError) -> [String: FrontMatterValue] {
+        let values = try? url.resourceValues(forKeys: [.fileSizeKey, .contentModificationDateKey])
+        let stamp = "\(values?.fileSize ?? -1) \(values?.contentModificationDate?.timeIntervalSince1970 ?? 0)"
+        if let cached = configCache.withLock({ $0[url.path] }), cached.stamp == stamp { return cached.config }
+        let config = try parseConfig(url, name: name)
+        configCache.withLock { $0[url.path] = (stamp, config) }
+        return config
+    }
+
+    private static func parseConfig(_ url: URL, name: String) throws(SiteError) -> [String: FrontMatterValue] {
         guard let data = SiteReader.fileContents(url) else { return [:] }
+        // An empty TOML document needs no parser (and TOMLKit leaks even for that).
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
         guard let text = String(data: data, encoding: .utf8) else { throw .invalidUTF8(path: name, line: 1) }
         switch url.pathExtension {
         case "toml":
