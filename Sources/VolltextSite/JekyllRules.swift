@@ -97,22 +97,34 @@ struct FrontMatterDefault: Sendable, Hashable, CustomStringConvertible {
 /// the path from the site root), and symbolic links that lead out of the site.
 struct JekyllEntryFilter: Sendable {
     let root: URL
+    let rootPath: String
     let rootRealPath: String
     let config: JekyllConfig
+    /// `include` and `exclude` (less what `include` names), without leading slashes: made once, used per file.
+    private let includePatterns: [String]
+    private let excludePatterns: [String]
 
     init(root: URL, config: JekyllConfig) {
         self.root = root
         self.config = config
+        rootPath = root.path
         rootRealPath = Self.realPath(root.path) ?? root.path
+        func normalized(_ patterns: [String]) -> [String] {
+            patterns.map { String($0.drop { $0 == "/" }) }.filter { !$0.isEmpty }
+        }
+        includePatterns = normalized(config.include)
+        excludePatterns = normalized(config.exclude.filter { !config.include.contains($0) })
     }
 
     /// Whether `relativePath` (from the site root) is read; `entry` is the
     /// path as Jekyll tests it (relative to the folder being listed).
     func keeps(entry: String, relativePath: String) -> Bool {
-        if isIncluded(entry) { return !leadsOutOfSite(relativePath) }
         let name = entry.split(separator: "/").last.map(String.init) ?? entry
+        if Self.globIncludes(includePatterns, entry) || Self.globIncludes(includePatterns, name) {
+            return !leadsOutOfSite(relativePath)
+        }
         if Self.isSpecial(entry) || Self.isSpecial(name) || name.hasSuffix("~") { return false }
-        if isExcluded(relativePath) { return false }
+        if Self.globIncludes(excludePatterns, relativePath) { return false }
         return !leadsOutOfSite(relativePath)
     }
 
@@ -121,30 +133,24 @@ struct JekyllEntryFilter: Sendable {
         return first == "." || first == "_" || first == "#" || first == "~"
     }
 
-    private func isIncluded(_ entry: String) -> Bool {
-        let name = entry.split(separator: "/").last.map(String.init) ?? entry
-        return Self.globIncludes(config.include, entry) || Self.globIncludes(config.include, name)
-    }
-
-    private func isExcluded(_ relativePath: String) -> Bool {
-        let patterns = config.exclude.filter { !config.include.contains($0) }
-        return Self.globIncludes(patterns, relativePath)
-    }
-
     /// Jekyll's `glob_include?`: a pattern matches by `fnmatch` (where `*`
     /// crosses folders), as a prefix of the path, or as the folder itself.
     static func globIncludes(_ patterns: [String], _ path: String) -> Bool {
-        patterns.contains { raw in
-            var pattern = raw
-            while pattern.hasPrefix("/") { pattern.removeFirst() }
-            guard !pattern.isEmpty else { return false }
-            return fnmatch(pattern, path, 0) == 0 || path.hasPrefix(pattern) || pattern == path + "/"
+        patterns.contains { pattern in
+            // A pattern without wildcards matches as a prefix anyway: fnmatch only for real globs.
+            if path.hasPrefix(pattern) || pattern == path + "/" { return true }
+            return pattern.contains { $0 == "*" || $0 == "?" || $0 == "[" } && fnmatch(pattern, path, 0) == 0
         }
     }
 
-    /// A symbolic link anywhere on the path whose target lies outside the site.
+    /// A symbolic link whose target lies outside the site. The walk never
+    /// descends through linked folders, so only the entry itself can be a
+    /// link: one `lstat` for most files, `realpath` only for links.
     private func leadsOutOfSite(_ relativePath: String) -> Bool {
-        let path = root.appendingPathComponent(relativePath).path
+        let path = rootPath + "/" + relativePath
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return true }
+        guard info.st_mode & S_IFMT == S_IFLNK else { return false }
         guard let real = Self.realPath(path) else { return true }  // a dangling link
         return !(real == rootRealPath || real.hasPrefix(rootRealPath + "/"))
     }

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Yams
 
 /// Reads a site the way its generator does.
@@ -58,6 +63,8 @@ public struct SiteReader: Sendable {
     public enum Generator: String, Sendable { case jekyll, hugo }
 
     public let root: URL
+    /// `root` as a path, for the walk's system calls.
+    private let rootPath: String
     public let options: Options
     let jekyll: JekyllConfig
     private let filter: JekyllEntryFilter
@@ -76,6 +83,7 @@ public struct SiteReader: Sendable {
             throw .siteNotFound(path: root.path)
         }
         self.root = root.standardizedFileURL
+        rootPath = self.root.path
         self.options = options
         if let hugoConfig = HugoSite.configFile(in: self.root) {
             hugo = try HugoSite(root: self.root, configName: hugoConfig)
@@ -113,7 +121,7 @@ public struct SiteReader: Sendable {
     public func postFiles() throws(SiteError) -> [PostFile] {
         if let hugo { return hugo.postFiles(sections: options.sections) }
         var files: [PostFile] = []
-        guard let names = Self.listing(root) else { throw .unreadable(path: ".", reason: "cannot list the site folder") }
+        guard let names = Self.listing(rootPath) else { throw .unreadable(path: ".", reason: "cannot list the site folder") }
         visitFolder("", names: names, into: &files)
         return files.sorted { $0.path < $1.path }
     }
@@ -128,36 +136,39 @@ public struct SiteReader: Sendable {
         if options.drafts, names.contains("_drafts") { collectPosts(under: Self.join(folder, "_drafts"), isDraft: true, into: &files) }
         for name in names where name != "_posts" && name != "_drafts" {
             let path = Self.join(folder, name)
-            let url = root.appendingPathComponent(path)
-            guard Self.isFolder(url), filter.keeps(entry: name, relativePath: path),
-                  let children = Self.listing(url) else { continue }
+            // Linked folders are not followed (they could lead out of the site, or in circles).
+            guard Self.kind(of: rootPath + "/" + path) == .folder, filter.keeps(entry: name, relativePath: path),
+                  let children = Self.listing(rootPath + "/" + path) else { continue }
             visitFolder(path, names: children, into: &files)
         }
     }
 
     /// The Markdown files below a `_posts/` or `_drafts/` folder (Jekyll's `Dir["**/*"]`: no hidden entries).
     private func collectPosts(under folder: String, isDraft: Bool, into files: inout [PostFile]) {
-        let folderComponents = folder.split(separator: "/").map(String.init)
+        let categories = Array(folder.split(separator: "/").map(String.init).dropLast())
         var pending = [""]
         while let sub = pending.popLast() {
-            guard let names = Self.listing(root.appendingPathComponent(Self.join(folder, sub))) else { continue }
+            guard let names = Self.listing(rootPath + "/" + Self.join(folder, sub)) else { continue }
             for name in names where !name.hasPrefix(".") {
                 let entry = Self.join(sub, name)
                 let path = Self.join(folder, entry)
-                let url = root.appendingPathComponent(path)
-                if Self.isFolder(url) {
-                    if !Self.isSymbolicLink(url) { pending.append(entry) }
+                switch Self.kind(of: rootPath + "/" + path) {
+                case .folder:
+                    pending.append(entry)
                     continue
+                case .other, .linkedFolder:
+                    continue
+                case .file, .link:
+                    break
                 }
-                guard Self.markdownExtensions.contains(url.pathExtension.lowercased()),
+                let (base, pathExtension) = Self.splitExtension(name)
+                guard Self.markdownExtensions.contains(pathExtension.lowercased()),
                       filter.keeps(entry: entry, relativePath: path) else { continue }
-                let categories = Array(folderComponents.dropLast())
-                let name = url.deletingPathExtension().lastPathComponent
                 if !isDraft {
-                    guard let (date, slug) = Self.splitPostFileName(name) else { continue }
+                    guard let (date, slug) = Self.splitPostFileName(base) else { continue }
                     files.append(PostFile(path: path, isDraft: false, fileDate: date, slug: slug, folderCategories: categories))
                 } else {
-                    let (date, slug) = Self.splitPostFileName(name) ?? (nil, name)
+                    let (date, slug) = Self.splitPostFileName(base) ?? (nil, base)
                     files.append(PostFile(path: path, isDraft: true, fileDate: date, slug: slug, folderCategories: categories))
                 }
             }
@@ -166,18 +177,33 @@ public struct SiteReader: Sendable {
 
     private static func join(_ folder: String, _ name: String) -> String { folder.isEmpty ? name : folder + "/" + name }
 
+    /// `2020-01-01-post.md` → ("2020-01-01-post", "md").
+    private static func splitExtension(_ name: String) -> (String, String) {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return (name, "") }
+        return (String(name[..<dot]), String(name[name.index(after: dot)...]))
+    }
+
     /// A folder's entries, sorted; nil if it cannot be listed.
-    private static func listing(_ url: URL) -> [String]? {
-        (try? FileManager.default.contentsOfDirectory(atPath: url.path))?.sorted()
+    private static func listing(_ path: String) -> [String]? {
+        (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted()
     }
 
-    private static func isFolder(_ url: URL) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
+    private enum EntryKind { case file, folder, link, linkedFolder, other }
 
-    private static func isSymbolicLink(_ url: URL) -> Bool {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil
+    /// What an entry is, by `lstat` (and `stat` for a link): plain system
+    /// calls, since Foundation's URL resource values cost more than the
+    /// no-op reindex of a large site may spend on all its files.
+    private static func kind(of path: String) -> EntryKind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .other }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .folder
+        case S_IFREG: return .file
+        case S_IFLNK:
+            guard stat(path, &info) == 0 else { return .other }
+            return info.st_mode & S_IFMT == S_IFDIR ? .linkedFolder : .link
+        default: return .other
+        }
     }
 
     /// `2017-11-03-open-data` → (2017-11-03, "open-data").
@@ -208,10 +234,10 @@ public struct SiteReader: Sendable {
     /// The raw bytes of a post file.
     public func contents(of file: PostFile) throws(SiteError) -> Data {
         let url = root.appendingPathComponent(file.path)
-        if let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize, size > Self.maxPostBytes {
-            throw .tooLarge(path: file.path, bytes: size)
-        }
-        if Self.isEmptyFile(url) { return Data() }
+        var info = stat()
+        let size = stat(rootPath + "/" + file.path, &info) == 0 ? Int(info.st_size) : nil
+        if let size, size > Self.maxPostBytes { throw .tooLarge(path: file.path, bytes: size) }
+        if size == 0 { return Data() }
         do {
             return try Data(contentsOf: url)
         } catch {
