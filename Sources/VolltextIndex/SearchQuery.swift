@@ -240,8 +240,20 @@ public struct SearchQuery: Sendable, Equatable {
     }
 
     /// An FTS5 string literal: double quotes around, inner quotes doubled.
+    ///
+    /// Quotes are doubled scalar by scalar: a quote followed by a combining
+    /// mark is one Character to Swift, so a Character-wise replacement would
+    /// leave it single and FTS5 would read an unterminated string (found by
+    /// the query fuzzer: `"` + U+065C).
     static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var scalars = String.UnicodeScalarView()
+        scalars.append("\"")
+        for scalar in text.unicodeScalars {
+            scalars.append(scalar)
+            if scalar == "\"" { scalars.append("\"") }
+        }
+        scalars.append("\"")
+        return String(scalars)
     }
 }
 

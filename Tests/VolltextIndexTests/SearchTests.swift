@@ -115,6 +115,17 @@ private final class TestBlog: Sendable {
         #expect(throws: QueryError.tooLong(limit: 512)) { try Self.blog.get().search(String(repeating: "Daten ", count: 1700)) }
     }
 
+    /// A quote with a combining mark is one Character but still a quote to
+    /// FTS5: found by the query fuzzer as an SQL-level "unterminated string".
+    @Test func quotesWithCombiningMarksStayQuoted() throws {
+        let blog = try Self.blog.get()
+        for query in ["\"\u{65C}\u{FFFD}\u{FFFD}", "Daten\"\u{301}x", "\"\u{301}Köln\"\u{301}", "a \"\u{65C}"] {
+            #expect(throws: Never.self) { try blog.search(query) }
+            let expression = try SearchQuery(parsing: query).matchExpression(analyzer: GermanAnalyzer(forQueries: true)) ?? ""
+            #expect(expression.unicodeScalars.filter { $0 == "\"" }.count % 2 == 0, "\(query)")
+        }
+    }
+
     /// Length counts Unicode scalars: combining marks do not hide inside one character.
     @Test func combiningMarksCountTowardTheLength() throws {
         let word = "a" + String(repeating: "\u{0301}", count: 40)
