@@ -137,7 +137,7 @@ struct FrontMatter {
                 fields[key] = converted
             }
             self.fields = fields
-            self.lines = Self.keyLines(in: lines[1..<closing], separator: "=", offset: 1)
+            self.lines = Self.keyLines(in: lines[1..<closing], separator: "=")
         } catch let error as TOMLParseError {
             throw .invalidFrontMatter(path: path, line: error.source.begin.line + 1, reason: error.description)
         } catch let error as SiteError {
@@ -162,7 +162,7 @@ struct FrontMatter {
         }
         self.fields = fields
         let head = String(decoding: bytes[...end], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        lines = Self.keyLines(in: head[...], separator: ":", offset: 0)
+        lines = Self.keyLines(in: head[...], separator: ":")
         body = String(decoding: bytes[(end + 1)...], as: UTF8.self)
     }
 
@@ -187,13 +187,14 @@ struct FrontMatter {
         return nil
     }
 
-    /// The line of each top-level `key =` (TOML) or `"key":` (JSON), for error messages.
-    private static func keyLines(in lines: ArraySlice<Substring>, separator: Character, offset: Int) -> [String: Int] {
+    /// The line of each top-level `key =` (TOML) or `"key":` (JSON), for error
+    /// messages: `lines` is a slice of the file's lines, so index + 1 is the line.
+    private static func keyLines(in lines: ArraySlice<Substring>, separator: Character) -> [String: Int] {
         var result: [String: Int] = [:]
         for (index, line) in zip(lines.indices, lines) {
             guard let cut = line.firstIndex(of: separator) else { continue }
             let key = line[..<cut].trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'{,"))
-            if !key.isEmpty, result[key] == nil { result[key] = index + 1 + offset - lines.startIndex + lines.startIndex }
+            if !key.isEmpty, result[key] == nil { result[key] = index + 1 }
         }
         return result
     }

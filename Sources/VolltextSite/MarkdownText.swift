@@ -80,7 +80,7 @@ private struct MarkdownBlockReader {
         }
         if let open = fence {
             let (indent, rest) = Self.indentation(of: line)
-            if indent - (listColumns.last ?? 0) < 4 || indent < 4, Self.isClosingFence(rest, byte: open.byte, count: open.count) {
+            if indent - (listColumns.last ?? 0) < 4, Self.isClosingFence(rest, byte: open.byte, count: open.count) {
                 fence = nil
                 code.endBlock()
             } else {
@@ -165,8 +165,7 @@ private struct MarkdownBlockReader {
         }
         if let content = Self.afterListMarker(rest) {
             flushParagraph()
-            let (_, markerIndent) = (0, indent + (listColumns.last ?? 0))
-            let contentColumn = markerIndent + (content.startIndex - rest.startIndex)
+            let contentColumn = indent + (listColumns.last ?? 0) + (content.startIndex - rest.startIndex)
             listColumns.append(contentColumn)
             if !content.isEmpty { readContent(content, indent: 0) }
             return

@@ -112,6 +112,13 @@ private func readAll(_ reader: SiteReader) throws -> (published: [Post], exclude
         }
     }
 
+    /// A bad date names the line its key is on, in TOML as in YAML.
+    @Test func badDateNamesItsLineInTOML() throws {
+        #expect(throws: SiteError.invalidDate(path: "content/blog/a.md", line: 3, value: "morgen")) {
+            try read("+++\ntitle = \"x\"\ndate = \"morgen\"\n+++\nText")
+        }
+    }
+
     @Test func badJSONAndUnclosedFrontMatterAreRejected() throws {
         #expect(throws: SiteError.self) { try read("{\n\"title\": x\n}\nText") }
         #expect(throws: SiteError.self) { try read("+++\ntitle = \"x\"\nText ohne Ende") }
