@@ -37,10 +37,11 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        .target(name: "VolltextPresentation", dependencies: ["VolltextIndex"]),
         .target(
             name: "VolltextServer",
             dependencies: [
-                "VolltextIndex", "VolltextSite",
+                "VolltextIndex", "VolltextSite", "VolltextPresentation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "VolltextCLI",
             dependencies: [
-                "VolltextAnalysis", "VolltextSite", "VolltextIndex", "VolltextServer",
+                "VolltextAnalysis", "VolltextSite", "VolltextIndex", "VolltextPresentation", "VolltextServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,6 +73,11 @@ let package = Package(
                 "VolltextServer", "VolltextIndex", "VolltextSite", "VolltextTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "VolltextPresentationTests",
+            dependencies: ["VolltextPresentation", "VolltextIndex", "VolltextSite", "VolltextTestSupport"],
+            exclude: ["Pinned"]
         ),
         .testTarget(name: "VolltextCLITests", dependencies: ["VolltextCLI", "VolltextTestSupport"]),
     ]
