@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VolltextIndex
+import VolltextPresentation
 
 /// `--db`, shared by every command that reads or writes the index.
 struct IndexOptions: ParsableArguments {
@@ -35,9 +36,7 @@ func fail(_ error: any Error, status: Int32 = 1) -> ExitCode {
 
 /// JSON as the commands print it: stable key order, no escaped slashes.
 func jsonString(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    try WireJSON.string(value)
 }
 
 /// `path:line: reason` for a rejected post, safe to print on a terminal.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VolltextIndex
+import VolltextPresentation
 
 /// `volltext search QUERY…`: German queries, ranked by BM25, with tag filters.
 struct SearchCommand: ParsableCommand {
@@ -77,7 +78,7 @@ struct SearchCommand: ParsableCommand {
             throw fail(error)
         }
         if json {
-            printOutput(String(decoding: results.jsonData(), as: UTF8.self))
+            printOutput(String(decoding: SearchResultsJSON.data(results), as: UTF8.self))
         } else {
             printOutput(Self.text(results))
         }
@@ -111,15 +112,18 @@ struct SearchCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    /// The HTML snippet for a terminal: matches in bold (on a terminal) or *starred*.
-    private static func terminalSnippet(_ html: String) -> String {
-        let bold = isatty(1) == 1
-        return html
-            .replacingOccurrences(of: "<mark>", with: bold ? "\u{1B}[1m" : "*")
-            .replacingOccurrences(of: "</mark>", with: bold ? "\u{1B}[0m" : "*")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&amp;", with: "&")
+    /// The snippet for a terminal: matches in bold (on a terminal) or *starred*.
+    private static func terminalSnippet(_ snippet: Snippet) -> String {
+        let (open, close) = isatty(1) == 1 ? ("\u{1B}[1m", "\u{1B}[0m") : ("*", "*")
+        let text = Array(snippet.text.utf8)
+        var out = ""
+        var position = 0
+        for match in snippet.matches where match.lowerBound >= position && match.upperBound <= text.count {
+            out += String(decoding: text[position..<match.lowerBound], as: UTF8.self)
+            out += open + String(decoding: text[match], as: UTF8.self) + close
+            position = match.upperBound
+        }
+        return out + String(decoding: text[position...], as: UTF8.self)
     }
 }
 

@@ -79,9 +79,9 @@ public struct SearchRequest: Sendable, Equatable {
     }
 }
 
-/// The answer to a search, shaped like `volltext search --json`.
-public struct SearchResults: Sendable, Codable, Equatable {
-    public struct Hit: Sendable, Codable, Equatable {
+/// The answer to a search, typed; `VolltextPresentation` writes it as JSON.
+public struct SearchResults: Sendable, Equatable {
+    public struct Hit: Sendable, Equatable {
         public var path: String
         public var url: String
         public var title: String
@@ -90,17 +90,26 @@ public struct SearchResults: Sendable, Codable, Equatable {
         public var tags: [String]
         /// BM25 with field weights; higher is better.
         public var score: Double
-        /// HTML-escaped text with each match wrapped in `<mark>…</mark>`.
-        public var snippet: String
+        public var snippet: Snippet
+
+        public init(path: String, url: String, title: String, date: String, authors: [String], tags: [String],
+                    score: Double, snippet: Snippet) {
+            (self.path, self.url, self.title, self.date) = (path, url, title, date)
+            (self.authors, self.tags, self.score, self.snippet) = (authors, tags, score, snippet)
+        }
     }
 
     public struct TagCount: Sendable, Codable, Equatable {
         public var tag: String
         public var count: Int
+
+        public init(tag: String, count: Int) { (self.tag, self.count) = (tag, count) }
     }
 
-    public struct Facets: Sendable, Codable, Equatable {
+    public struct Facets: Sendable, Equatable {
         public var tags: [TagCount]
+
+        public init(tags: [TagCount]) { self.tags = tags }
     }
 
     public var query: String
@@ -118,17 +127,10 @@ public struct SearchResults: Sendable, Codable, Equatable {
     /// those with most of them first.
     public var relaxed = false
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(query, forKey: .query)
-        try container.encode(total, forKey: .total)
-        try container.encode(offset, forKey: .offset)
-        try container.encode(limit, forKey: .limit)
-        try container.encode(hits, forKey: .hits)
-        try container.encode(facets, forKey: .facets)
-        try container.encode(suggestion, forKey: .suggestion)  // null, not absent
-        try container.encode(corrected, forKey: .corrected)
-        try container.encode(relaxed, forKey: .relaxed)
+    public init(query: String, total: Int, offset: Int, limit: Int, hits: [Hit], facets: Facets,
+                suggestion: String? = nil, corrected: String? = nil, relaxed: Bool = false) {
+        (self.query, self.total, self.offset, self.limit, self.hits, self.facets) = (query, total, offset, limit, hits, facets)
+        (self.suggestion, self.corrected, self.relaxed) = (suggestion, corrected, relaxed)
     }
 }
 
@@ -350,7 +352,7 @@ extension SearchIndex {
                 authors: JSONText.stringArray(text(4)),
                 tags: JSONText.stringArray(text(5)),
                 score: (score * 1000).rounded() / 1000,
-                snippet: Self.markedHTML(snippets[id] ?? ""))
+                snippet: Snippet(marked: snippets[id] ?? ""))
         }
     }
 
@@ -429,27 +431,6 @@ extension SearchIndex {
     /// The id every index run writes anew: what cached results and tag counts key on.
     static func generation(_ db: Database) throws -> String {
         try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM index_info WHERE key = 'generation'")) ?? ""
-    }
-
-    /// Snippet text from FTS5, with U+E000/U+E001 around matches, as safe HTML.
-    static func markedHTML(_ text: String) -> String {
-        var html: [UInt8] = []
-        html.reserveCapacity(text.utf8.count + 32)
-        var scalars = text.unicodeScalars.makeIterator()
-        while let scalar = scalars.next() {
-            switch scalar {
-            case "\u{E000}": html += "<mark>".utf8
-            case "\u{E001}": html += "</mark>".utf8
-            case "&": html += "&amp;".utf8
-            case "<": html += "&lt;".utf8
-            case ">": html += "&gt;".utf8
-            case "\"": html += "&quot;".utf8
-            case "'": html += "&#39;".utf8
-            case "\n", "\r", "\t": html.append(0x20)
-            default: UTF8.encode(scalar) { html.append($0) }
-            }
-        }
-        return String(decoding: html, as: UTF8.self)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import VolltextIndex
+import VolltextPresentation
 
 /// The JSON API: thin handlers over ``SearchIndex``.
 ///
@@ -20,7 +21,7 @@ struct SearchController: Sendable {
             do {
                 let search = try self.request(from: request.uri.queryParameters)
                 let index = self.served.current()
-                let json = try await self.runner.run { try index.search(search).jsonData() }
+                let json = try await self.runner.run { SearchResultsJSON.data(try index.search(search)) }
                 var headers = HTTPFields()
                 headers[.contentType] = "application/json; charset=utf-8"
                 headers[.cacheControl] = "no-store"
@@ -94,8 +95,7 @@ struct SearchController: Sendable {
 
 /// A JSON response with the encoding the CLI uses.
 func JSONResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let encoder = WireJSON.encoder
     var headers = HTTPFields()
     headers[.contentType] = "application/json; charset=utf-8"
     headers[.cacheControl] = "no-store"

@@ -56,5 +56,48 @@ import VolltextTestSupport
             #expect(n < pinned.count && line == pinned[n], "query \(n): \(n < Self.requests.count ? Self.requests[n].query : "")")
         }
         #expect(pinned.count == lines.count + 1)
+        // The documented fields, plus `relaxed` and `corrected`.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["query", "total", "offset", "limit", "hits", "facets", "suggestion", "relaxed", "corrected"])
+        let hit = try #require((object["hits"] as? [[String: Any]])?.first)
+        #expect(Set(hit.keys) == ["path", "url", "title", "date", "authors", "tags", "score", "snippet"])
+    }
+}
+
+@Suite struct JSONWriting {
+    /// The hand-written JSON must equal JSONEncoder's with sorted keys, byte for byte.
+    @Test func resultsJSONEqualsJSONEncoder() throws {
+        struct Hit: Encodable { var path, url, title, date: String; var authors, tags: [String]; var score: Double; var snippet: String }
+        struct Facets: Encodable { var tags: [SearchResults.TagCount] }
+        struct Results: Encodable {
+            var query: String; var total, offset, limit: Int; var hits: [Hit]; var facets: Facets
+            var suggestion: String?; var corrected: String?; var relaxed: Bool
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(query, forKey: .query); try container.encode(total, forKey: .total)
+                try container.encode(offset, forKey: .offset); try container.encode(limit, forKey: .limit)
+                try container.encode(hits, forKey: .hits); try container.encode(facets, forKey: .facets)
+                try container.encode(suggestion, forKey: .suggestion); try container.encode(corrected, forKey: .corrected)
+                try container.encode(relaxed, forKey: .relaxed)
+            }
+            enum CodingKeys: CodingKey { case query, total, offset, limit, hits, facets, suggestion, corrected, relaxed }
+        }
+        let snippet = Snippet(text: "Ä & \u{1} <b>", matches: [0..<2])
+        let hit = SearchResults.Hit(path: "_posts/a \"b\".md", url: "/a/b/", title: "Tab\there\nnew \\ line", date: "2024-01-01",
+                                    authors: ["Anna Müller", "Ben \"B\""], tags: [], score: 4.047, snippet: snippet)
+        let results = SearchResults(query: "Ä \"x\"", total: 1, offset: 0, limit: 10, hits: [hit],
+                                    facets: .init(tags: [.init(tag: "Offene Daten", count: 3)]), suggestion: nil, corrected: "Ö")
+        let expected = Results(
+            query: "Ä \"x\"", total: 1, offset: 0, limit: 10,
+            hits: [Hit(path: hit.path, url: hit.url, title: hit.title, date: hit.date, authors: hit.authors, tags: [],
+                       score: 4.047, snippet: "<mark>Ä</mark> &amp; \u{1} &lt;b&gt;")],
+            facets: Facets(tags: [.init(tag: "Offene Daten", count: 3)]), suggestion: nil, corrected: "Ö", relaxed: false)
+        #expect(String(decoding: SearchResultsJSON.data(results), as: UTF8.self) == (try WireJSON.string(expected)))
+    }
+
+    @Test func snippetsAreEscapedAroundTheirMarks() {
+        #expect(SnippetHTML.html(Snippet(text: "a <b> & 'c' \"d\"", matches: [2..<5, 8..<11])) == "a <mark>&lt;b&gt;</mark> &amp; <mark>&#39;c&#39;</mark> &quot;d&quot;")
+        // Ranges out of order or out of bounds are skipped, never trap.
+        #expect(SnippetHTML.html(Snippet(text: "abc", matches: [1..<2, 0..<1, 2..<9])) == "a<mark>b</mark>c")
     }
 }
