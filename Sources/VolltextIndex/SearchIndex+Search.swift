@@ -342,15 +342,19 @@ extension SearchIndex {
     /// The page's rows and snippets, in page order.
     private func hits(ids: [Int64], scores: [Double], match: String?, db: Database) throws -> [SearchResults.Hit] {
         let snippets = try snippets(for: ids, match: match, db: db)
-        let postStatement = try db.cachedStatement(sql: "SELECT path, url, title, date, authors, tags FROM post WHERE id = ?")
+        let postStatement = try db.cachedStatement(sql: "SELECT path, url, title, date FROM post WHERE id = ?")
+        let tagStatement = try db.cachedStatement(sql: "SELECT name FROM post_tag WHERE post_id = ? ORDER BY position")
+        let authorStatement = try db.cachedStatement(sql: "SELECT name FROM post_author WHERE post_id = ? ORDER BY position")
         return try zip(ids, scores).compactMap { id, score in
             guard let row = try Row.fetchOne(postStatement, arguments: [id]) else { return nil }
             // Read as text whatever the file holds: a damaged row shows empty, it never traps.
             func text(_ column: Int) -> String { String.fromDatabaseValue(row[column]) ?? "" }
+            func names(_ statement: Statement) throws -> [String] {
+                try DatabaseValue.fetchAll(statement, arguments: [id]).compactMap(String.fromDatabaseValue)
+            }
             return SearchResults.Hit(
                 path: text(0), url: text(1), title: text(2), date: text(3),
-                authors: JSONText.stringArray(text(4)),
-                tags: JSONText.stringArray(text(5)),
+                authors: try names(authorStatement), tags: try names(tagStatement),
                 score: (score * 1000).rounded() / 1000,
                 snippet: Snippet(marked: snippets[id] ?? ""))
         }

@@ -204,13 +204,11 @@ extension IndexReport.Rejection {
 /// Writes post rows with cached statements; one per index run.
 private struct PostWriter {
     let db: Database
-    private let encoder = JSONEncoder()
     private var tagIDs: [String: Int64] = [:]
     private let analyzer = GermanAnalyzer()
 
     init(db: Database) throws {
         self.db = db
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for row in try Row.fetchAll(db, sql: "SELECT id, key FROM tag") { tagIDs[row["key"]] = row["id"] }
     }
 
@@ -221,24 +219,23 @@ private struct PostWriter {
 
     mutating func insert(_ post: Post, id: Int64?, hash: String, timestamp: Double, expires: Double?) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO post (id, path, url, title, date, sort_date, timestamp, authors, tags, categories,
-                              description, lang, is_draft, front_matter, content_hash, indexed_at, expires)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'), ?)
+            INSERT INTO post (id, path, url, title, date, sort_date, timestamp, lang, content_hash, indexed_at, expires)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'), ?)
             """).execute(arguments: [
-                id, post.path, post.url, post.title, post.date.day10, post.date.sortKey, timestamp,
-                json(post.authors), json(post.tags), json(post.categories),
-                post.description, post.lang, post.isDraft, json(post.frontMatter), hash, expires,
+                id, post.path, post.url, post.title, post.date.day10, post.date.sortKey, timestamp, post.lang, hash, expires,
             ])
         let rowID = db.lastInsertedRowID
         try db.cachedStatement(sql: "INSERT INTO post_text (rowid, title, tags, description, body, code) VALUES (?, ?, ?, ?, ?, ?)")
             .execute(arguments: [rowID, post.title, post.tags.joined(separator: "\n"), post.description ?? "", post.body, post.code])
-        for tag in Set(post.tags) {
+        // In the post's order; a second spelling of the same tag (or the same author twice) is one.
+        for (position, tag) in post.tags.enumerated() {
             let tagID = try self.tagID(for: tag)
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_tag (post_id, tag_id) VALUES (?, ?)").execute(arguments: [rowID, tagID])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_tag (post_id, tag_id, position, name) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [rowID, tagID, position, tag])
         }
-        for author in Set(post.authors) {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_author (post_id, name, key) VALUES (?, ?, ?)")
-                .execute(arguments: [rowID, author, key(author)])
+        for (position, author) in post.authors.enumerated() {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO post_author (post_id, name, key, position) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [rowID, author, key(author), position])
         }
     }
 
@@ -253,10 +250,6 @@ private struct PostWriter {
     /// Folded words, so that spellings differing in case or umlaut notation meet.
     private func key(_ name: String) -> String {
         SearchIndex.foldedKey(name, analyzer: analyzer)
-    }
-
-    private func json(_ value: some Encodable) -> String {
-        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VolltextAnalysis
 
 /// A blog's search index: one SQLite file in WAL mode, read through a
 /// `DatabasePool` so that searches never block on a reindex and always see
@@ -15,22 +16,18 @@ import GRDB
 ///   date TEXT NOT NULL,             -- YYYY-MM-DD as written
 ///   sort_date TEXT NOT NULL,        -- YYYY-MM-DDTHH:MM:SS, for ordering
 ///   timestamp REAL NOT NULL,        -- Unix time from which the post shows (date or publishDate)
-///   authors TEXT NOT NULL,          -- JSON array of strings
-///   tags TEXT NOT NULL,             -- JSON array of strings, as written
-///   categories TEXT NOT NULL,       -- JSON array of strings
-///   description TEXT, lang TEXT,
-///   is_draft INTEGER NOT NULL,
-///   front_matter TEXT NOT NULL,     -- JSON object: every field, known or not
+///   lang TEXT,                      -- for `lang=`: Hugo's .de.md, front matter `lang`
 ///   content_hash TEXT NOT NULL,     -- of the file's bytes and the site settings
 ///   indexed_at TEXT NOT NULL,
 ///   expires REAL);                  -- Unix time of Hugo's expiryDate
 /// -- Tags for filters and counts; `key` is the folded spelling, so that
 /// -- "offene daten" and "Behoerden" find "Offene Daten" and "Behörden".
 /// CREATE TABLE tag (id INTEGER PRIMARY KEY, name TEXT NOT NULL, key TEXT NOT NULL UNIQUE);
+/// -- A post's tags and authors, in the order and spelling the post gives them.
 /// CREATE TABLE post_tag (post_id REFERENCES post ON DELETE CASCADE, tag_id REFERENCES tag,
-///                        PRIMARY KEY (post_id, tag_id)) WITHOUT ROWID;
+///                        position INTEGER, name TEXT, PRIMARY KEY (post_id, tag_id)) WITHOUT ROWID;
 /// CREATE TABLE post_author (post_id REFERENCES post ON DELETE CASCADE, name TEXT, key TEXT,
-///                           PRIMARY KEY (post_id, name)) WITHOUT ROWID;
+///                           position INTEGER, PRIMARY KEY (post_id, name)) WITHOUT ROWID;
 /// -- The text, tokenized by Volltext's German analyzer; rowid = post.id.
 /// CREATE VIRTUAL TABLE post_text USING fts5(title, tags, description, body, code,
 ///                                           tokenize='volltext_german');
@@ -214,7 +211,47 @@ public final class SearchIndex: Sendable {
             // Hugo's expiryDate as Unix time: an unchanged post leaves the index when it passes.
             try db.execute(sql: "ALTER TABLE post ADD COLUMN expires REAL")
         }
+        migrator.registerMigration("v4 one place per fact") { db in
+            try migrateTagsAndAuthorsOutOfJSON(db)
+        }
         return migrator
+    }
+}
+
+extension SearchIndex {
+    /// Up to v3, a post's tags and authors were kept twice: as JSON arrays in
+    /// `post` (for display) and in `post_tag`/`post_author` (for filters). Now
+    /// the tables alone hold them, with their order and spelling; the JSON
+    /// columns go, and so do `categories`, `description`, `is_draft` and
+    /// `front_matter`, which were written and never read.
+    fileprivate static func migrateTagsAndAuthorsOutOfJSON(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE post_tag ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE post_tag ADD COLUMN name TEXT NOT NULL DEFAULT '';
+            ALTER TABLE post_author ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+            """)
+        let analyzer = GermanAnalyzer()
+        let rows = try Row.fetchAll(db, sql: "SELECT id, tags, authors FROM post")
+        for row in rows {
+            let id: Int64 = row["id"]
+            func strings(_ column: String) -> [String] {
+                (String.fromDatabaseValue(row[column]).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }) ?? []
+            }
+            for (position, tag) in strings("tags").enumerated() {
+                try db.execute(sql: """
+                    UPDATE post_tag SET position = ?, name = ?
+                    WHERE post_id = ? AND name = '' AND tag_id = (SELECT id FROM tag WHERE key = ?)
+                    """, arguments: [position, tag, id, foldedKey(tag, analyzer: analyzer)])
+            }
+            for (position, author) in strings("authors").enumerated() {
+                try db.execute(sql: "UPDATE post_author SET position = ? WHERE post_id = ? AND name = ?",
+                               arguments: [position, id, author])
+            }
+        }
+        try db.execute(sql: "UPDATE post_tag SET name = (SELECT name FROM tag WHERE tag.id = tag_id) WHERE name = ''")
+        for column in ["authors", "tags", "categories", "description", "is_draft", "front_matter"] {
+            try db.execute(sql: "ALTER TABLE post DROP COLUMN \(column)")
+        }
     }
 }
 

@@ -323,14 +323,3 @@ private final class TestBlog: Sendable {
     }
 
 }
-
-@Suite struct JSONWriting {
-    @Test func stringArraysReadBack() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for values in [[], ["Anna"], ["A \"B\"", "back\\slash", "Zeile\nzwei", "ü/ö", "\u{1}"]] {
-            let text = String(decoding: try encoder.encode(values), as: UTF8.self)
-            #expect(JSONText.stringArray(text) == values, "\(text)")
-        }
-    }
-}
