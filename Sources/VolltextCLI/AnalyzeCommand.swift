@@ -28,10 +28,9 @@ struct AnalyzeCommand: ParsableCommand {
         let input: String
         if text.isEmpty {
             let bytes: [UInt8]
-            do { bytes = try LineReader().readAll() } catch { throw fail(error) }
+            bytes = try LineReader().readAll()
             guard let decoded = String(validating: bytes, as: UTF8.self) else {
-                printError("volltext analyze: standard input is not valid UTF-8")
-                throw ExitStatus.dataError
+                throw CommandFailure(message: "standard input is not valid UTF-8", status: ExitStatus.dataError)
             }
             input = decoded
         } else {

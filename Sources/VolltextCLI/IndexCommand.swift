@@ -35,13 +35,9 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         let report: IndexReport
-        do {
-            let reader = try SiteReader(root: URL(fileURLWithPath: site), options: siteOptions.reader)
-            let searchIndex = try SearchIndex(path: index.path, create: true, busyTimeout: index.busyTimeout)
-            report = try searchIndex.update(from: reader, rebuild: rebuild, progress: progressReporter())
-        } catch {
-            throw fail(error)
-        }
+        let reader = try SiteReader(root: URL(fileURLWithPath: site), options: siteOptions.reader)
+        let searchIndex = try SearchIndex(path: index.path, create: true, busyTimeout: index.busyTimeout)
+        report = try searchIndex.update(from: reader, rebuild: rebuild, progress: progressReporter())
         if json {
             printOutput(try jsonString(report))
         } else {
@@ -56,16 +52,10 @@ struct IndexCommand: ParsableCommand {
 
     /// A progress line on a terminal's standard error, redrawn at most every
     /// 1% of the posts; nothing when standard error is a file or pipe.
-    ///
-    /// `VOLLTEXT_TESTING_CRASH_AFTER=N` makes the process die after N posts,
-    /// mid-transaction, so that a test can check the old index survives.
     private func progressReporter() -> ((Int, Int) -> Void)? {
-        let crashAfter = ProcessInfo.processInfo.environment["VOLLTEXT_TESTING_CRASH_AFTER"].flatMap(Int.init)
-        let onTerminal = isatty(2) == 1
-        guard onTerminal || crashAfter != nil else { return nil }
+        guard isatty(2) == 1 else { return nil }
         return { done, total in
-            if let crashAfter, done >= crashAfter { _exit(99) }
-            guard onTerminal, total >= 200, done == total || done % max(1, total / 100) == 0 else { return }
+            guard total >= 200, done == total || done % max(1, total / 100) == 0 else { return }
             let width = 30
             let filled = width * done / total
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)

@@ -26,14 +26,6 @@ struct IndexOptions: ParsableArguments {
     }
 }
 
-/// Prints `volltext: message` on standard error and exits with `status`:
-/// fatal errors get one clear line, never a stack of SQL.
-func fail(_ error: any Error, status: Int32 = 1) -> ExitCode {
-    let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-    printError("volltext: \(message)")
-    return ExitCode(status)
-}
-
 /// JSON as the commands print it: stable key order, no escaped slashes.
 func jsonString(_ value: some Encodable) throws -> String {
     try WireJSON.string(value)

@@ -69,14 +69,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let results: SearchResults
-        do {
-            results = try SearchIndex(path: index.path).search(request)
-        } catch let error as QueryError {
-            throw fail(error, status: ExitCode.validationFailure.rawValue)
-        } catch {
-            throw fail(error)
-        }
+        let results = try SearchIndex(path: index.path).search(request)
         if json {
             printOutput(String(decoding: SearchResultsJSON.data(results), as: UTF8.self))
         } else {

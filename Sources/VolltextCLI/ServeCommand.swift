@@ -88,26 +88,22 @@ struct ServeCommand: AsyncParsableCommand {
         options.logQueries = logQueries
         let searchTimeLimit = Duration.milliseconds(Int(searchTimeout * 1000))
         let searchIndex: SearchIndex
-        do {
-            if let site {
-                let root = URL(fileURLWithPath: site)
-                options.site = root
-                searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: !noResultCache,
-                                              busyTimeout: index.busyTimeout, searchTimeLimit: searchTimeLimit)
-                let report = try searchIndex.update(from: SiteReader(root: root, options: options.siteOptions))
-                logger.info("indexed", metadata: [
-                    "volltext.site": "\(site)", "volltext.added": "\(report.added)", "volltext.updated": "\(report.updated)",
-                    "volltext.removed": "\(report.removed)", "volltext.unchanged": "\(report.unchanged)",
-                    "volltext.rejected": "\(report.rejected.count)",
-                ])
-                for rejection in report.rejected { printError(rejectionLine(rejection)) }
-            } else {
-                searchIndex = try SearchIndex(path: index.path, cachesResults: !noResultCache, searchTimeLimit: searchTimeLimit)
-            }
-            try searchIndex.prepareForSearch()
-        } catch {
-            throw fail(error)
+        if let site {
+            let root = URL(fileURLWithPath: site)
+            options.site = root
+            searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: !noResultCache,
+                                          busyTimeout: index.busyTimeout, searchTimeLimit: searchTimeLimit)
+            let report = try searchIndex.update(from: SiteReader(root: root, options: options.siteOptions))
+            logger.info("indexed", metadata: [
+                "volltext.site": "\(site)", "volltext.added": "\(report.added)", "volltext.updated": "\(report.updated)",
+                "volltext.removed": "\(report.removed)", "volltext.unchanged": "\(report.unchanged)",
+                "volltext.rejected": "\(report.rejected.count)",
+            ])
+            for rejection in report.rejected { printError(rejectionLine(rejection)) }
+        } else {
+            searchIndex = try SearchIndex(path: index.path, cachesResults: !noResultCache, searchTimeLimit: searchTimeLimit)
         }
+        try searchIndex.prepareForSearch()
         let app = try buildApplication(index: searchIndex, options: options, logger: logger)
         logger.info("serving", metadata: ["volltext.url": "http://\(host):\(port)/", "volltext.index": "\(index.path)"])
         try await app.runService()

@@ -74,13 +74,10 @@ func printOutput(_ line: String) {
     standardOutput.write(line + "\n")
 }
 
-/// Flushes standard output; a lost write ends the command with exit status 74 (sysexits' EX_IOERR).
+/// Flushes standard output; a lost write ends the command with exit status 74
+/// (sysexits' EX_IOERR, see ``CommandFailure``).
 func finishOutput() throws {
-    do {
-        try standardOutput.finish()
-    } catch {
-        throw fail(error, status: 74)
-    }
+    try standardOutput.finish()
 }
 
 /// Reads a file descriptor line by line in large blocks: a line's bytes are

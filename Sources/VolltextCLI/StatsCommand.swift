@@ -16,11 +16,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let statistics: IndexStatistics
-        do {
-            statistics = try SearchIndex(path: index.path).statistics()
-        } catch {
-            throw fail(error)
-        }
+        statistics = try SearchIndex(path: index.path).statistics()
         if json {
             printOutput(try jsonString(statistics))
             try finishOutput()

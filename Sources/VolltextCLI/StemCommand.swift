@@ -22,8 +22,7 @@ struct StemCommand: ParsableCommand {
         let newlineBytes = UnsafeBufferPointer(start: newline.utf8Start, count: newline.utf8CodeUnitCount)
         var lineNumber = 0
         var invalidLines: [Int] = []
-        do {
-            try LineReader().forEachLine { line in
+        try LineReader().forEachLine { line in
             lineNumber += 1
             var word = String(validating: line, as: UTF8.self) ?? {
                 invalidLines.append(lineNumber)
@@ -31,17 +30,15 @@ struct StemCommand: ParsableCommand {
             }()
             word = word.lowercased()
             if !word.utf8.allSatisfy({ $0 < 0x80 }) { word = String(decoding: word._nfcCodeUnits, as: UTF8.self) }
-                word.withUTF8 { output.write(stemmer.stem(utf8: $0)) }
-                output.write(newlineBytes)
-            }
-        } catch {
-            throw fail(error)
+            word.withUTF8 { output.write(stemmer.stem(utf8: $0)) }
+            output.write(newlineBytes)
         }
         try finishOutput()
         guard invalidLines.isEmpty else {
             let shown = invalidLines.prefix(10).map(String.init).joined(separator: ", ")
-            printError("volltext stem: invalid UTF-8 on standard input, line\(invalidLines.count > 1 ? "s" : "") \(shown)\(invalidLines.count > 10 ? ", …" : "") (bad bytes read as U+FFFD)")
-            throw ExitStatus.dataError
+            throw CommandFailure(
+                message: "invalid UTF-8 on standard input, line\(invalidLines.count > 1 ? "s" : "") \(shown)\(invalidLines.count > 10 ? ", …" : "") (bad bytes read as U+FFFD)",
+                status: ExitStatus.dataError)
         }
     }
 }

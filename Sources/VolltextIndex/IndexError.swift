@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 
-/// Why the index could not be opened or written. Messages are one line and
-/// never show SQL.
-public enum IndexError: Error, LocalizedError, Equatable, Sendable {
+/// Why the index could not be opened or written: typed, with no wording, since
+/// what to tell a person differs between the CLI (which flag to use) and the
+/// server (never a file path in a response).
+public enum IndexError: Error, Equatable, Sendable {
     /// No index file yet at the path (read-only commands).
     case noIndex(path: String)
     /// The file is an SQLite database, but not one Volltext made.
@@ -23,17 +24,12 @@ public enum IndexError: Error, LocalizedError, Equatable, Sendable {
     /// Any other SQLite failure, with SQLite's short reason.
     case database(path: String, reason: String)
 
-    public var errorDescription: String? {
+    /// The file the error is about.
+    public var path: String {
         switch self {
-        case let .noIndex(path): "no index at \(path): run `volltext index SITE` first"
-        case let .notAnIndex(path): "\(path) is not a Volltext index; choose another file with --db"
-        case let .corrupt(path): "\(path) is damaged or not a database; delete it and run `volltext index SITE`"
-        case let .newerFormat(path): "\(path) was made by a newer Volltext; update Volltext or rebuild with --rebuild"
-        case let .olderFormat(path): "\(path) was made by an older Volltext; run `volltext index SITE` to update it"
-        case let .readOnly(path): "cannot write \(path): the file or its folder is read-only"
-        case let .diskFull(path): "cannot write \(path): the disk is full; the previous index is unchanged"
-        case let .busy(path): "\(path) stayed locked by another index run for longer than the busy timeout; the index is unchanged"
-        case let .database(path, reason): "\(path): \(reason)"
+        case let .noIndex(path), let .notAnIndex(path), let .corrupt(path), let .newerFormat(path), let .olderFormat(path),
+             let .readOnly(path), let .diskFull(path), let .busy(path), let .database(path, _):
+            path
         }
     }
 

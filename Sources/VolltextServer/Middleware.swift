@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -97,4 +98,11 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         ])
         return response
     }
+}
+
+/// An error as the server's log shows it, for the operator: typed index errors
+/// by case and file (`corrupt(path: "/srv/index.sqlite")`), others by their description.
+func logText(_ error: any Error) -> String {
+    if let error = error as? LocalizedError, let description = error.errorDescription { return description }
+    return String(describing: error)
 }

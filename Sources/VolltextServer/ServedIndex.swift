@@ -61,7 +61,7 @@ final class ServedIndex: Sendable {
                 state.nextTry = .now + .seconds(1)
             }
             logger.warning("index file replaced, but the new one does not open yet",
-                           metadata: ["volltext.error": "\(error.localizedDescription)"])
+                           metadata: ["volltext.error": "\(logText(error))"])
             return index
         }
     }

@@ -52,7 +52,7 @@ struct SiteWatcher: Service {
                     }
                     continuation.resume(returning: true)
                 } catch {
-                    logger.error("reindex failed; trying again", metadata: ["volltext.error": "\(error.localizedDescription)"])
+                    logger.error("reindex failed; trying again", metadata: ["volltext.error": "\(logText(error))"])
                     continuation.resume(returning: false)
                 }
             }

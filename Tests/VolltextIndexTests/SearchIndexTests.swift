@@ -205,15 +205,13 @@ private func paths(_ index: SearchIndex) throws -> [String] {
     }
 
     /// Read-only files and full disks cannot be staged here as root (CI runs as root),
-    /// so check that SQLite's codes become the messages users see.
-    @Test func sqliteFailuresBecomeClearMessages() {
-        let readOnly = IndexError.from(DatabaseError(resultCode: .SQLITE_READONLY), path: "i.sqlite")
-        #expect(readOnly == .readOnly(path: "i.sqlite"))
-        #expect(readOnly.localizedDescription.contains("read-only"))
-        let full = IndexError.from(DatabaseError(resultCode: .SQLITE_FULL), path: "i.sqlite")
-        #expect(full.localizedDescription.contains("disk is full"))
-        let other = IndexError.from(DatabaseError(resultCode: .SQLITE_ERROR, message: "boom"), path: "i.sqlite")
-        #expect(other.localizedDescription == "i.sqlite: boom")
+    /// so check that SQLite's codes become the typed errors the CLI and server word.
+    @Test func sqliteFailuresBecomeTypedErrors() {
+        #expect(IndexError.from(DatabaseError(resultCode: .SQLITE_READONLY), path: "i.sqlite") == .readOnly(path: "i.sqlite"))
+        #expect(IndexError.from(DatabaseError(resultCode: .SQLITE_FULL), path: "i.sqlite") == .diskFull(path: "i.sqlite"))
+        #expect(IndexError.from(DatabaseError(resultCode: .SQLITE_BUSY), path: "i.sqlite") == .busy(path: "i.sqlite"))
+        #expect(IndexError.from(DatabaseError(resultCode: .SQLITE_ERROR, message: "boom"), path: "i.sqlite")
+                == .database(path: "i.sqlite", reason: "boom"))
     }
 
     @Test func garbageIsCorrupt() throws {
