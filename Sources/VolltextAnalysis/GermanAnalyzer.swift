@@ -40,14 +40,16 @@ public final class GermanAnalyzer {
     /// exclusive access to it rather than one runtime check per character.
     private var state: ScanState
 
+    /// Changes whenever the terms of some text change: an index made with
+    /// another version re-tokenizes every post at its next run. A test
+    /// (`AnalyzerVersionTests`) fails when the output changes and this does not.
+    public static let version = "4"
+
     /// `forQueries`: a small term cache, cheap to create for each short query
     /// text; documents want the large one.
     public init(stopwords: Stopwords = .standard, forQueries: Bool = false) {
         state = ScanState(stopwords: stopwords, cacheSlots: forQueries ? TermCache.querySlots : TermCache.documentSlots)
     }
-
-    /// Marks a prefix form (`^` + folded word), which no word can contain.
-    public static let prefixMarker = UInt8(ascii: "^")
 
     /// Analyses UTF-8 text, calling `body` for each term in order. Invalid UTF-8
     /// separates words, like any other non-letter.
@@ -356,17 +358,15 @@ private struct ScanState: ~Copyable {
         }
     }
 
-    /// Stems a word and builds its prefix form, `^` + the folded word, unless the
-    /// stem is all of it or all but one letter (then the stem, and the word as a
-    /// whole, serve prefix queries).
+    /// Stems a word and builds its ``PrefixForm``, if it gets one.
     private mutating func makeStemAndPrefixForm(_ word: UnsafeBufferPointer<UInt32>) -> TermCache.Entry {
         let (stemCount, foldCount) = stemmer.stemAndFold(scalars: word.baseAddress!, count: word.count)
         termBytes.removeAll()
         for scalar in stemmer.result(count: stemCount) { termBytes.appendUTF8(scalar) }
         let stemLength = termBytes.count
         let fold = stemmer.foldResult(count: foldCount)
-        if foldCount >= stemCount + 2 || !fold.starts(with: stemmer.result(count: stemCount)) {
-            termBytes.append(GermanAnalyzer.prefixMarker)
+        if PrefixForm.isIndexed(stem: stemmer.result(count: stemCount), folded: fold) {
+            termBytes.append(PrefixForm.marker)
             for scalar in fold { termBytes.appendUTF8(scalar) }
         }
         let all = termBytes.elements

@@ -112,9 +112,7 @@ struct ScalarSequenceSet: Sendable {
     /// The slot holding `scalars`, or the empty slot where it would go.
     @inline(__always)
     private static func probe(for scalars: UnsafeBufferPointer<UInt32>, in slots: [Int32], words: [[UInt32]], mask: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
-        for scalar in scalars { hash = (hash ^ UInt64(scalar)) &* 0x100_0000_01b3 }
-        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+        var slot = FNV1a.slot(of: scalars, mask: mask)
         while true {
             let entry = Int(slots[slot])
             if entry == 0 || words[entry - 1].elementsEqual(scalars) { return slot }

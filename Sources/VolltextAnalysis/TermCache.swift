@@ -67,9 +67,7 @@ struct TermCache: ~Copyable {
 
     @inline(__always)
     private func slotIndex(of word: UnsafeBufferPointer<UInt32>) -> Int {
-        var hash: UInt32 = 2_166_136_261  // FNV-1a
-        for scalar in word { hash = (hash ^ scalar) &* 16_777_619 }
-        return Int(hash ^ (hash >> 15)) & mask
+        FNV1a.slot(of: word, mask: mask)
     }
 
     /// The cached terms of `word`, if present.

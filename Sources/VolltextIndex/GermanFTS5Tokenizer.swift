@@ -14,11 +14,10 @@ import VolltextAnalysis
 ///   `snippet()` and `highlight()` mark `Bürger*innen`, not a shifted range.
 /// - A hyphenated compound's joined form is reported with
 ///   `FTS5_TOKEN_COLOCATED`, at the position of its first part.
-/// - Documents also get each word's prefix form, `^` + the folded word,
-///   colocated, where it is two or more letters longer than the stem. A prefix query (`FTS5_TOKENIZE_PREFIX`)
-///   asks for its last word as the folded word *and* its prefix form, so
-///   `Bürgerbeteilig*` matches `burgerbeteil` stems and `^burgerbeteiligung…`
-///   alike, and nothing that merely shares a stem.
+/// - Documents also get each word's ``PrefixForm``, colocated. A prefix query
+///   (`FTS5_TOKENIZE_PREFIX`) asks for its last word as the folded word *and*
+///   as a prefix form, so `Bürgerbeteilig*` matches `burgerbeteil` stems and
+///   `^burgerbeteiligung…` alike, and nothing that merely shares a stem.
 /// - `pText` may lack a terminating NUL; only `nText` bytes are read.
 /// - No logging here: C callbacks cannot see the task-local logger.
 ///
@@ -54,7 +53,7 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
             try term.bytes.withUnsafeBufferPointer { try emit($0, false, term.start, term.end) }
         }
         try last.bytes.withUnsafeBufferPointer { try emit($0, false, last.start, last.end) }
-        try ([GermanAnalyzer.prefixMarker] + last.bytes).withUnsafeBufferPointer { try emit($0, true, last.start, last.end) }
+        try ([PrefixForm.marker] + last.bytes).withUnsafeBufferPointer { try emit($0, true, last.start, last.end) }
     }
 
     /// Carries a non-OK code from FTS5's callback out of the analyzer's loop.

@@ -67,7 +67,7 @@ extension SearchIndex {
                              deadline: ContinuousClock.Instant) throws -> String? {
         let word = Array(folded.unicodeScalars)
         guard let first = word.first else { return nil }
-        let marker = String(UnicodeScalar(GermanAnalyzer.prefixMarker))
+        let marker = String(UnicodeScalar(PrefixForm.marker))
         var best: (word: String, distance: Int, documents: Int)?
         try read(until: deadline) { db in
             // Prefix forms (^ + folded word) and stems starting with the same letter, of a near length.

@@ -43,7 +43,7 @@ extension SearchIndex {
     ) throws -> IndexReport {
         let start = Date()
         let files = try site.postFiles()
-        let settings = site.settingsFingerprint + "|analyzer \(Self.analyzerVersion)"
+        let settings = site.settingsFingerprint + "|analyzer \(GermanAnalyzer.version)"
         var report = IndexReport()
         do {
             try pool.write { db in
@@ -182,12 +182,11 @@ extension SearchIndex {
     /// FNV-1a over the file and the settings that shape its row: enough to
     /// tell a changed file, and fast enough to run on every post every time.
     static func contentHash(of contents: Data, settings: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        @inline(__always) func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        contents.withUnsafeBytes { for byte in $0 { mix(byte) } }
-        mix(0)
-        for byte in settings.utf8 { mix(byte) }
-        return String(hash, radix: 16)
+        var hash = FNV1a()
+        contents.withUnsafeBytes { hash.combine(bytes: $0) }
+        hash.combine(0)
+        hash.combine(bytes: settings.utf8)
+        return String(hash.value, radix: 16)
     }
 }
 

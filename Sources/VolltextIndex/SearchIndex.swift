@@ -49,8 +49,6 @@ public final class SearchIndex: Sendable {
     /// Marks the file as Volltext's (`PRAGMA application_id`): "Vltx".
     static let applicationID: Int32 = 0x566C_7478
 
-    /// Bump when the analyzer's output changes: a reindex then re-tokenizes every post.
-    static let analyzerVersion = "4"
 
     public let path: String
     let pool: DatabasePool

@@ -180,12 +180,10 @@ public struct SearchQuery: Sendable, Equatable {
         case .phrase:
             return builder.phrase(Self.quoted(clause.text))
         case .prefix:
-            // A word one letter longer than its stem (Gesetze: gesetz) has no prefix form
-            // in the index (see GermanAnalyzer): typed whole as a prefix, it is searched
-            // as a word too, so `Gesetze*` finds Gesetze (and Gesetz, the same word).
+            // `Gesetze*` also searches Gesetze as a word: it has no prefix form in the index.
             let folded = analyzer.tokens(in: clause.text, form: .folded).filter { $0.kind != .compound }
             guard let stem = tokens.last?.term, let word = folded.last?.term,
-                  word.unicodeScalars.count == stem.unicodeScalars.count + 1, word.hasPrefix(stem) else {
+                  PrefixForm.needsWholeWordSearch(stem: stem, folded: word) else {
                 return builder.phrase(Self.quoted(clause.text) + "*")
             }
             return "(" + builder.phrase(Self.quoted(clause.text) + "*") + " OR " + builder.phrase(Self.quoted(clause.text)) + ")"
