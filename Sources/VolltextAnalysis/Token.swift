@@ -1,5 +1,6 @@
 /// One term as the analyzer hands it out on the fast path: its bytes live in
-/// the analyzer's scratch buffer and are valid only inside the callback.
+/// the analyzer's scratch buffer, so they are lent out only inside
+/// ``withUTF8(_:)``, and the term itself is valid only inside the callback.
 public struct AnalyzedTerm {
     /// What part of the text a term stands for.
     public enum Kind: String, Sendable, Codable {
@@ -16,7 +17,7 @@ public struct AnalyzedTerm {
     }
 
     /// The term's UTF-8 bytes: the stem (or the folded word, for prefixes).
-    public let bytes: UnsafeBufferPointer<UInt8>
+    let bytes: UnsafeBufferPointer<UInt8>
     /// Byte offsets of the original word in the UTF-8 input, for highlighting.
     public let start: Int
     public let end: Int
@@ -28,6 +29,15 @@ public struct AnalyzedTerm {
 
     /// Whether the term shares the previous term's position (FTS5's `FTS5_TOKEN_COLOCATED`).
     public var isColocated: Bool { kind == .compound || kind == .prefixForm }
+
+    /// Calls `body` with the term's UTF-8 bytes, which must not escape it.
+    @inline(__always)
+    public func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(bytes)
+    }
+
+    /// The term's text, copied.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 /// An analyzed term with its text copied out: for queries, tests and `volltext analyze`.

@@ -42,11 +42,11 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
         // Inside a prefix phrase the parts of a compound carry the match, not its whole.
         var stems: [Word] = []
         analyzer.analyze(utf8: text) { term in
-            if term.kind != .compound { stems.append((Array(term.bytes), term.start, term.end, term.position)) }
+            if term.kind != .compound { stems.append((term.withUTF8(Array.init), term.start, term.end, term.position)) }
         }
         var last: Word?
         analyzer.analyze(utf8: text, form: .folded) { term in
-            if term.kind != .compound { last = (Array(term.bytes), term.start, term.end, term.position) }
+            if term.kind != .compound { last = (term.withUTF8(Array.init), term.start, term.end, term.position) }
         }
         guard let last else { return }
         for term in stems where term.position < last.position {
@@ -84,7 +84,7 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
                     }
                     // Plain query words: stems (and compound wholes), as in documents.
                     try analyzer.analyze(utf8: text) { term in
-                        try emit(term.bytes, colocated: term.isColocated, start: term.start, end: term.end)
+                        try term.withUTF8 { try emit($0, colocated: term.isColocated, start: term.start, end: term.end) }
                     }
                     return SQLITE_OK
                 }
@@ -99,7 +99,7 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
                 }
             } else {
                 try analyzer.analyze(utf8: text, prefixForms: true) { term in
-                    try emit(term.bytes, colocated: term.isColocated, start: term.start, end: term.end)
+                    try term.withUTF8 { try emit($0, colocated: term.isColocated, start: term.start, end: term.end) }
                 }
             }
         } catch let failure as CallbackFailed {

@@ -199,7 +199,7 @@ struct RobustnessRules {
         let bytes: [UInt8] = Array("Daten".utf8) + [0xFF, 0xC3] + Array("Schutz".utf8) + [0xE2, 0x82]
         var found: [String] = []
         bytes.withUnsafeBufferPointer { buffer in
-            GermanAnalyzer().analyze(utf8: buffer) { found.append(String(decoding: $0.bytes, as: UTF8.self)) }
+            GermanAnalyzer().analyze(utf8: buffer) { found.append($0.text) }
         }
         #expect(found == ["dat", "schutz"])
     }
@@ -232,7 +232,7 @@ struct RobustnessRules {
                     // Ranges start and end on scalar boundaries, never inside a UTF-8 sequence.
                     #expect(bytes[term.start] & 0xC0 != 0x80)
                     #expect(term.end == bytes.count || bytes[term.end] & 0xC0 != 0x80)
-                    #expect(term.bytes.count > 0)
+                    #expect(term.withUTF8(\.count) > 0)
                     #expect(term.isColocated ? term.position == previous : term.position == previous + 1)
                     previous = term.position
                 }
