@@ -163,25 +163,54 @@ extension SearchIndex {
     /// stopped and throws ``QueryError/tooExpensive(seconds:)``.
     public func search(_ request: SearchRequest, weights: FieldWeights = FieldWeights()) throws -> SearchResults {
         let request = try request.validated()
-        let deadline = ContinuousClock.now + searchTimeLimit
-        guard let resultCache, weights == FieldWeights() else {
-            return try search(validated: request, weights: weights, deadline: deadline)
-        }
-        let generation: String
         do {
-            generation = try pool.read(Self.generation)
+            return try pool.read { db in try search(validated: request, weights: weights, db: db) }
         } catch {
-            throw IndexError.from(error, path: path)
+            throw searchError(error)
         }
+    }
+
+    /// Runs a search without holding a thread while it waits for a connection
+    /// (GRDB's asynchronous read): what a server's request handlers call.
+    public func search(_ request: SearchRequest, weights: FieldWeights = FieldWeights()) async throws -> SearchResults {
+        let request = try request.validated()
+        do {
+            return try await pool.read { db in try self.search(validated: request, weights: weights, db: db) }
+        } catch {
+            throw searchError(error)
+        }
+    }
+
+    /// Errors as a search reports them: the user's (``QueryError``), a stopped
+    /// search (``QueryError/tooExpensive(seconds:)``), else the index's (``IndexError``).
+    private func searchError(_ error: any Error) -> any Error {
+        switch error {
+        case let error as QueryError: error
+        case let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT: QueryError.tooExpensive(seconds: searchTimeLimit.seconds)
+        default: IndexError.from(error, path: path)
+        }
+    }
+
+    /// A search inside one read transaction: the snapshots, the match, the page
+    /// and the snippets all see the same index generation.
+    private func search(validated request: SearchRequest, weights: FieldWeights, db: Database) throws -> SearchResults {
+        let generation = try Self.generation(db)
         let key = ResultCache.Key(request)
-        if let cached = resultCache.results(for: key, generation: generation) { return cached }
-        let results = try search(validated: request, weights: weights, deadline: deadline)
-        resultCache.store(results, for: key, generation: generation)
+        let cache = weights == FieldWeights() ? resultCache : nil
+        if let cached = cache?.results(for: key, generation: generation) { return cached }
+        // Loaded once per index generation (the server does it before serving), not
+        // against this search's time: their cost is the index's size, not the query's.
+        let posts = try postTable.snapshot(generation: generation, db: db)
+        let vocabulary = analyzesGerman ? try vocabularyTable.snapshot(generation: generation, db: db) : nil
+        let results = try withDeadline(ContinuousClock.now + searchTimeLimit, db: db) {
+            try search(validated: request, weights: weights, posts: posts, vocabulary: vocabulary, db: db)
+        }
+        cache?.store(results, for: key, generation: generation)
         return results
     }
 
-    private func search(validated request: SearchRequest, weights: FieldWeights,
-                        deadline: ContinuousClock.Instant) throws -> SearchResults {
+    private func search(validated request: SearchRequest, weights: FieldWeights, posts: PostTable.Snapshot,
+                        vocabulary: Vocabulary.Snapshot?, db: Database) throws -> SearchResults {
         // A blank query with tag filters lists the tags' posts, newest first.
         let isBlank = request.query.allSatisfy(\.isWhitespace)
         var query = isBlank && !request.tags.isEmpty ? nil : try SearchQuery(parsing: request.query)
@@ -191,13 +220,8 @@ extension SearchIndex {
         do {
             var plan: MatchPlan?
             var corrected: String?
-            if let parsed = query, !analyzesGerman {
-                plan = parsed.matchPlan(analyzer: analyzer)
-            } else if let parsed = query {
-                // Loaded once per index generation (the server does it before serving), not
-                // against this search's time: its cost is the index's size, not the query's.
-                let vocabulary = try pool.read { db in try vocabularyTable.snapshot(generation: Self.generation(db), db: db) }
-                (query, corrected) = try correctingTypos(in: parsed, vocabulary: vocabulary, analyzer: analyzer, deadline: deadline)
+            if let parsed = query, let vocabulary {
+                (query, corrected) = try correctingTypos(in: parsed, vocabulary: vocabulary, analyzer: analyzer, db: db)
                 let stemmer = SnowballGermanStemmer()
                 let commonAbove = Self.commonWordPosts(of: vocabulary.postCount)
                 func forms(_ folded: String, _ stem: String) -> Vocabulary.WordForms {
@@ -214,6 +238,8 @@ extension SearchIndex {
                     analyzer: analyzer,
                     variants: { folded, stem in forms(folded, stem).variants },
                     split: { folded, stem in forms(folded, stem).split })
+            } else if let parsed = query {
+                plan = parsed.matchPlan(analyzer: analyzer)  // the unicode61 reference: no variants
             }
             // `*` alone, `-`, `OR`, punctuation: nothing to search for; with tags, the tags' posts.
             guard plan != nil || !tagKeys.isEmpty else {
@@ -221,24 +247,18 @@ extension SearchIndex {
                                      hits: [], facets: .init(tags: []), suggestion: nil)
             }
             var results = try search(request, plan: plan, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
-                                     deadline: deadline)
+                                     posts: posts, db: db)
             if results.total == 0, let query, query.canRelax,
                let relaxed = query.matchPlan(analyzer: analyzer, requireAll: false) {
                 results = try search(request, plan: relaxed, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
-                                     deadline: deadline)
+                                     posts: posts, db: db)
                 results.relaxed = results.total > 0
             }
             results.corrected = corrected
             if results.total == 0, let query {
-                results.suggestion = try suggestion(for: query, analyzer: analyzer, deadline: deadline)
+                results.suggestion = try suggestion(for: query, analyzer: analyzer, db: db)
             }
             return results
-        } catch let error as QueryError {
-            throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
-            throw QueryError.tooExpensive(seconds: searchTimeLimit.seconds)
-        } catch {
-            throw IndexError.from(error, path: path)
         }
     }
 
@@ -247,13 +267,12 @@ extension SearchIndex {
     /// the page come from ``PostTable`` in memory; SQLite then reads the
     /// page's rows and snippets alone.
     private func search(_ request: SearchRequest, plan: MatchPlan?, tagKeys: [String], weights: FieldWeights,
-                        analyzer: GermanAnalyzer, deadline: ContinuousClock.Instant) throws -> SearchResults {
+                        analyzer: GermanAnalyzer, posts: PostTable.Snapshot, db: Database) throws -> SearchResults {
         let match = plan?.expression
         var results = SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
                                     hits: [], facets: .init(tags: []), suggestion: nil)
         let author = request.author.map { Self.foldedKey($0, analyzer: analyzer) }
-        try read(until: deadline) { db in
-            let posts = try postTable.snapshot(generation: Self.generation(db), db: db)
+        do {
             var ids: [Int64]
             var scores: [Double]
             if let match {
@@ -416,20 +435,18 @@ extension SearchIndex {
     /// and never fewer than 500, so that small sites always get them.
     static func commonWordPosts(of posts: Int) -> Int { max(500, posts / 50) }
 
-    /// A read that SQLite stops (SQLITE_INTERRUPT) once `deadline` has
-    /// passed: its progress handler looks at the clock every few thousand
-    /// virtual-machine steps (and FTS5 steps row by row), so no query, however many terms a prefix
-    /// expands to, runs much past its time.
-    func read<T>(until deadline: ContinuousClock.Instant, _ body: (Database) throws -> T) throws -> T {
-        try pool.read { db in
-            let box = DeadlineBox(deadline)
-            sqlite3_progress_handler(db.sqliteConnection, 100, { context in
-                guard let context else { return 0 }
-                return ContinuousClock.now >= Unmanaged<DeadlineBox>.fromOpaque(context).takeUnretainedValue().deadline ? 1 : 0
-            }, Unmanaged.passUnretained(box).toOpaque())
-            defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
-            return try withExtendedLifetime(box) { try body(db) }
-        }
+    /// Runs `body` on `db` so that SQLite stops it (SQLITE_INTERRUPT) once
+    /// `deadline` has passed: its progress handler looks at the clock every
+    /// few thousand virtual-machine steps (and FTS5 steps row by row), so no
+    /// query, however many terms a prefix expands to, runs much past its time.
+    func withDeadline<T>(_ deadline: ContinuousClock.Instant, db: Database, _ body: () throws -> T) throws -> T {
+        let box = DeadlineBox(deadline)
+        sqlite3_progress_handler(db.sqliteConnection, 100, { context in
+            guard let context else { return 0 }
+            return ContinuousClock.now >= Unmanaged<DeadlineBox>.fromOpaque(context).takeUnretainedValue().deadline ? 1 : 0
+        }, Unmanaged.passUnretained(box).toOpaque())
+        defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
+        return try withExtendedLifetime(box) { try body() }
     }
 
     /// The id every index run writes anew: what cached results and tag counts key on.
@@ -440,17 +457,20 @@ extension SearchIndex {
 
 extension SearchIndex {
     /// Every tag with the number of posts that have it, most used first.
-    public func allTags() throws -> [SearchResults.TagCount] {
-        do {
-            return try pool.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT tag.name, count(*) AS n FROM tag JOIN post_tag ON post_tag.tag_id = tag.id
-                    GROUP BY tag.id ORDER BY n DESC, tag.name
-                    """).map { SearchResults.TagCount(tag: $0["name"], count: $0["n"]) }
-            }
-        } catch {
-            throw IndexError.from(error, path: path)
-        }
+    public func allTags() throws(IndexError) -> [SearchResults.TagCount] {
+        try read(Self.tagCounts)
+    }
+
+    /// ``allTags()`` without holding a thread while it waits for a connection.
+    public func allTags() async throws(IndexError) -> [SearchResults.TagCount] {
+        try await read(Self.tagCounts)
+    }
+
+    private static func tagCounts(_ db: Database) throws -> [SearchResults.TagCount] {
+        try SearchResults.TagCount.fetchAll(db, sql: """
+            SELECT tag.name AS tag, count(*) AS count FROM tag JOIN post_tag ON post_tag.tag_id = tag.id
+            GROUP BY tag.id ORDER BY count DESC, tag.name
+            """)
     }
 }
 
@@ -463,4 +483,26 @@ private final class DeadlineBox {
 extension Duration {
     /// In seconds, as a `Double`.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension SearchResults.TagCount: FetchableRecord {}
+
+extension SearchIndex {
+    /// A read whose failures are ``IndexError``s.
+    func read<T>(_ body: (Database) throws -> T) throws(IndexError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw IndexError.from(error, path: path)
+        }
+    }
+
+    /// A read through GRDB's asynchronous API, whose failures are ``IndexError``s.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(IndexError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw IndexError.from(error, path: path)
+        }
+    }
 }

@@ -276,25 +276,38 @@ public struct IndexStatistics: Sendable, Codable, Equatable {
 
 extension SearchIndex {
     public func statistics() throws(IndexError) -> IndexStatistics {
-        do {
-            var statistics = try pool.read { db in
-                let info = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM index_info")
-                    .map { ($0["key"] as String, $0["value"] as String) })
-                return IndexStatistics(
-                    posts: try Int.fetchOne(db, sql: "SELECT count(*) FROM post") ?? 0,
-                    tags: try Int.fetchOne(db, sql: "SELECT count(*) FROM tag") ?? 0,
-                    authors: try Int.fetchOne(db, sql: "SELECT count(DISTINCT key) FROM post_author") ?? 0,
-                    firstDate: try String.fetchOne(db, sql: "SELECT min(date) FROM post"),
-                    lastDate: try String.fetchOne(db, sql: "SELECT max(date) FROM post"),
-                    databaseBytes: 0,
-                    lastIndexed: info["last_indexed"], site: info["site"])
-            }
-            statistics.databaseBytes = [path, path + "-wal"].compactMap {
-                try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int
-            }.reduce(0, +)
-            return statistics
-        } catch {
-            throw IndexError.from(error, path: path)
-        }
+        withFileSizes(try read(Self.statistics))
+    }
+
+    /// ``statistics()`` without holding a thread while it waits for a connection.
+    public func statistics() async throws(IndexError) -> IndexStatistics {
+        withFileSizes(try await read(Self.statistics))
+    }
+
+    private static func statistics(_ db: Database) throws -> IndexStatistics {
+        let info = try Dictionary(InfoRow.fetchAll(db, sql: "SELECT key, value FROM index_info").map { ($0.key, $0.value) },
+                                  uniquingKeysWith: { first, _ in first })
+        return IndexStatistics(
+            posts: try Int.fetchOne(db, sql: "SELECT count(*) FROM post") ?? 0,
+            tags: try Int.fetchOne(db, sql: "SELECT count(*) FROM tag") ?? 0,
+            authors: try Int.fetchOne(db, sql: "SELECT count(DISTINCT key) FROM post_author") ?? 0,
+            firstDate: try String.fetchOne(db, sql: "SELECT min(date) FROM post"),
+            lastDate: try String.fetchOne(db, sql: "SELECT max(date) FROM post"),
+            databaseBytes: 0,
+            lastIndexed: info["last_indexed"], site: info["site"])
+    }
+
+    private struct InfoRow: Decodable, FetchableRecord {
+        var key: String
+        var value: String
+    }
+
+    /// Bytes of the database file and its WAL, which the database cannot tell.
+    private func withFileSizes(_ statistics: IndexStatistics) -> IndexStatistics {
+        var statistics = statistics
+        statistics.databaseBytes = [path, path + "-wal"].compactMap {
+            try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int
+        }.reduce(0, +)
+        return statistics
     }
 }

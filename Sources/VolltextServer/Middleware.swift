@@ -9,10 +9,8 @@ struct ReadOnlyMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
         case .get, .head, .options:
             return try await next(request, context)
         default:
-            var response = try JSONResponse(["error": "method \(request.method.rawValue) not allowed: use GET"],
-                                            status: .methodNotAllowed)
-            response.headers[.allow] = "GET, HEAD, OPTIONS"
-            return response
+            throw APIError(status: .methodNotAllowed, message: "method \(request.method.rawValue) not allowed: use GET",
+                           headers: [.allow: "GET, HEAD, OPTIONS"])
         }
     }
 }
@@ -46,9 +44,15 @@ struct AllowedOriginsMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Headers that keep the search page from being framed or running foreign script.
+/// Innermost, it also renders handlers' ``APIError``s, so that every answer gets them.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "no-referrer"
         if response.headers[.contentType]?.hasPrefix("text/html") == true {
@@ -58,18 +62,6 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[.xFrameOptions] = "DENY"
         }
         return response
-    }
-}
-
-extension Router {
-    /// A GET route that also answers HEAD, with the same headers and no body.
-    func getAndHead(_ path: RouterPath, use handler: @escaping @Sendable (Request, Context) async throws -> Response) {
-        get(path, use: handler)
-        head(path) { request, context in
-            var response = try await handler(request, context)
-            response.body = .init()
-            return response
-        }
     }
 }
 
@@ -87,16 +79,26 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let response = try await next(request, context)
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            log(request, status: error.status, since: start, context: context)
+            throw error
+        }
+        log(request, status: response.status, since: start, context: context)
+        return response
+    }
+
+    private func log(_ request: Request, status: HTTPResponse.Status, since start: ContinuousClock.Instant, context: Context) {
         let elapsed = ContinuousClock.now - start
         var uri = request.uri.path
         if includeQuery, let query = request.uri.query { uri += "?" + String(query.prefix(1_024)) }
         context.logger.info("request", metadata: [
             "hb.request.method": "\(request.method.rawValue)", "hb.request.path": "\(uri)",
-            "hb.response.status": "\(response.status.code)",
+            "hb.response.status": "\(status.code)",
             "volltext.ms": "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
         ])
-        return response
     }
 }
 

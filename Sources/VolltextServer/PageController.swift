@@ -29,9 +29,9 @@ struct PageController: Sendable {
         self.assets = assets
     }
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<VolltextRequestContext>) {
         for (route, asset) in assets {
-            router.getAndHead(RouterPath(stringLiteral: route)) { _, _ in
+            router.get(RouterPath(stringLiteral: route)) { _, _ in
                 var headers = HTTPFields()
                 headers[.contentType] = asset.contentType
                 headers[.cacheControl] = "public, max-age=300"

@@ -3,45 +3,45 @@ import Hummingbird
 import VolltextIndex
 import VolltextPresentation
 
-/// The JSON API: thin handlers over ``SearchIndex``.
+/// The JSON API: thin handlers over ``SearchIndex``, reading through GRDB's
+/// asynchronous reads so that no request holds a thread while it waits.
 ///
 /// - `GET /api/search?q=…&tag=…&any_tag=1&author=…&since=…&until=…&sort=…&limit=…&offset=…&lang=…`:
 ///   the same JSON as `volltext search --json`
 /// - `GET /api/tags`: every tag with its post count
 /// - `GET /api/health`: status, post count, last index time
 ///
-/// Bad parameters get 400 with `{"error": "…"}`; nothing here answers 500
-/// or shows SQL: ``APIError/response(for:)`` maps every error once.
+/// HEAD is answered for each (the router generates it). Bad parameters get
+/// 400 with `{"error": "…"}`; nothing here answers 500 or shows SQL or a file
+/// path: every failure becomes an ``APIError`` first.
 struct SearchController: Sendable {
     let served: ServedIndex
     let runner: SearchRunner
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
-        router.getAndHead("/api/search") { request, _ in
-            do {
-                let search = try self.request(from: request.uri.queryParameters)
+    func addRoutes(to router: Router<VolltextRequestContext>) {
+        router.get("/api/search") { request, _ in
+            try await APIError.mapping {
+                let search = try SearchParameters(request.uri.queryParameters).request
                 let index = self.served.current()
-                let json = try await self.runner.run { SearchResultsJSON.data(try index.search(search)) }
-                var headers = HTTPFields()
-                headers[.contentType] = "application/json; charset=utf-8"
-                headers[.cacheControl] = "no-store"
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: json)))
-            } catch {
-                return APIError.response(for: error)
+                return SearchResultsResponse(results: try await self.runner.run { try await index.search(search) })
             }
         }
-        router.getAndHead("/api/tags") { _, _ in
-            APIError.respond { try JSONResponse(["tags": self.served.current().allTags()]) }
+        router.get("/api/tags") { _, _ in
+            try await APIError.mapping { Uncached(TagList(tags: try await self.served.current().allTags())) }
         }
-        router.getAndHead("/api/health") { _, _ in
-            APIError.respond {
-                let statistics = try self.served.current().statistics()
-                return try JSONResponse(Health(status: "ok", posts: statistics.posts, lastIndexed: statistics.lastIndexed))
+        router.get("/api/health") { _, _ in
+            try await APIError.mapping {
+                let statistics = try await self.served.current().statistics()
+                return Uncached(Health(status: "ok", posts: statistics.posts, lastIndexed: statistics.lastIndexed))
             }
         }
     }
 
-    struct Health: Encodable {
+    struct TagList: ResponseEncodable {
+        var tags: [SearchResults.TagCount]
+    }
+
+    struct Health: ResponseEncodable {
         var status: String
         var posts: Int
         var lastIndexed: String?
@@ -51,21 +51,32 @@ struct SearchController: Sendable {
             case lastIndexed = "last_indexed"
         }
     }
+}
 
-    private func request(from parameters: Parameters) throws -> SearchRequest {
+/// `GET /api/search`'s parameters, each checked with an error that names it.
+/// (Not `uri.decodeQuery`: `tag` repeats as `tag=a&tag=b`, and its errors
+/// would not name the parameter as the API's do.)
+struct SearchParameters {
+    let request: SearchRequest
+
+    init(_ parameters: Parameters) throws {
         let query = parameters.get("q") ?? ""
         guard query.unicodeScalars.count <= SearchQuery.maxLength else { throw QueryError.tooLong(limit: SearchQuery.maxLength) }
-        return SearchRequest(
+        request = SearchRequest(
             query: query,
             tags: parameters.getAll("tag").filter { !$0.isEmpty },
             anyTag: try Self.flag(parameters, "any_tag"),
-            author: parameters.get("author").flatMap { $0.isEmpty ? nil : $0 },
-            since: parameters.get("since").flatMap { $0.isEmpty ? nil : $0 },
-            until: parameters.get("until").flatMap { $0.isEmpty ? nil : $0 },
+            author: Self.text(parameters, "author"),
+            since: Self.text(parameters, "since"),
+            until: Self.text(parameters, "until"),
             sort: try Self.sort(parameters),
             limit: try Self.integer(parameters, "limit", default: 10),
             offset: try Self.integer(parameters, "offset", default: 0),
-            lang: parameters.get("lang").flatMap { $0.isEmpty ? nil : $0 })
+            lang: Self.text(parameters, "lang"))
+    }
+
+    private static func text(_ parameters: Parameters, _ name: String) -> String? {
+        parameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     private static func integer(_ parameters: Parameters, _ name: String, default value: Int) throws -> Int {
@@ -93,43 +104,75 @@ struct SearchController: Sendable {
     }
 }
 
-/// A JSON response with the encoding the CLI uses.
-func JSONResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-    let encoder = WireJSON.encoder
+/// Search results as the API sends them: ``SearchResultsJSON``, never cached by the browser.
+struct SearchResultsResponse: ResponseGenerator {
+    let results: SearchResults
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: SearchResultsJSON.data(results))))
+    }
+}
+
+/// A JSON answer that changes with every index run: browsers must not keep it.
+struct Uncached<Value: ResponseEncodable>: ResponseGenerator {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try value.response(from: request, context: context)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+}
+
+/// Every failure of the API as one HTTP answer, `{"error": "…"}`: 400 for the
+/// reader's mistakes, 405 for other methods, 503 when the index cannot answer
+/// (busy, stopped, damaged). The message never shows SQL or a server path.
+struct APIError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let message: String
     var headers = HTTPFields()
-    headers[.contentType] = "application/json; charset=utf-8"
-    headers[.cacheControl] = "no-store"
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+
+    init(status: HTTPResponse.Status, message: String, headers: HTTPFields = HTTPFields()) {
+        (self.status, self.message, self.headers) = (status, message, headers)
+    }
+
+    /// The API's answer for any error a handler meets.
+    init(_ error: any Error) {
+        switch error {
+        case let error as APIError: self = error
+        case let error as QueryError where error.isOverload: self.init(status: .serviceUnavailable, message: error.localizedDescription)
+        case let error as QueryError: self.init(status: .badRequest, message: error.localizedDescription)
+        case is ServerBusy: self.init(status: .serviceUnavailable, message: "too many searches at once: try again in a moment")
+        // Index errors name the file; the server's paths are not the reader's business.
+        default: self.init(status: .serviceUnavailable, message: "the search is unavailable right now")
+        }
+    }
+
+    static func mapping<Result>(_ body: () async throws -> Result) async throws -> Result {
+        do {
+            return try await body()
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        let body = try WireJSON.encoder.encode(["error": message])
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
 }
 
 extension QueryError {
     /// Not the reader's mistake but the server's limit: 503, not 400.
     var isOverload: Bool {
         if case .tooExpensive = self { true } else { false }
-    }
-}
-
-/// The one place where errors become HTTP responses.
-enum APIError {
-    static func respond(_ body: () throws -> Response) -> Response {
-        do {
-            return try body()
-        } catch {
-            return response(for: error)
-        }
-    }
-
-    /// 400 for the user's mistakes, 503 when the index cannot be read; the
-    /// message is the error's own one-line description, never SQL.
-    static func response(for error: any Error) -> Response {
-        // Index errors name the file; the server's paths are not the reader's business.
-        let (status, message): (HTTPResponse.Status, String) = switch error {
-        case let error as QueryError where error.isOverload: (.serviceUnavailable, error.localizedDescription)
-        case let error as QueryError: (.badRequest, error.localizedDescription)
-        case is ServerBusy: (.serviceUnavailable, "too many searches at once: try again in a moment")
-        default: (.serviceUnavailable, "the search is unavailable right now")
-        }
-        return (try? JSONResponse(["error": message], status: status))
-            ?? Response(status: status, body: .init(byteBuffer: ByteBuffer(string: "{\"error\": \"unavailable\"}")))
     }
 }

@@ -2,13 +2,13 @@ import Dispatch
 import Synchronization
 import VolltextIndex
 
-/// Runs searches on their own threads, a few at a time.
+/// Lets a few searches run at once.
 ///
-/// A search reads SQLite synchronously; on Swift's cooperative pool (one
-/// thread per core) two slow ones would hold every thread and a health check
-/// would wait behind them. Here they run on Dispatch's threads, at most
-/// `limit` at once; a request beyond that waits for a place (for at most
-/// `queueTimeout`) without holding a thread, then gets a clear 503.
+/// Searches read through GRDB's asynchronous reads, on GRDB's own threads, so
+/// no search holds one of Swift's cooperative threads; but each still takes a
+/// core while it runs. At most `limit` run at once, so that a flood of slow
+/// queries cannot starve a health check; a request beyond that waits for a
+/// place (for at most a second) without holding a thread, then gets a clear 503.
 final class SearchRunner: Sendable {
     private struct State {
         var running = 0
@@ -17,16 +17,15 @@ final class SearchRunner: Sendable {
 
     private let state = Mutex(State())
     private let limit: Int
-    private let queue = DispatchQueue(label: "volltext.search", qos: .userInitiated, attributes: .concurrent)
+    /// Only for the one-second timers of waiting requests.
+    private let queue = DispatchQueue(label: "volltext.search-queue")
 
     init(limit: Int) { self.limit = max(1, limit) }
 
-    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    func run<T: Sendable>(_ work: () async throws -> T) async throws -> T {
         guard await acquire() else { throw ServerBusy() }
         defer { release() }
-        return try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
-        }
+        return try await work()
     }
 
     /// True once a place is free; false if none came free within a second.

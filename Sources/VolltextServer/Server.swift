@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import VolltextIndex
+import VolltextPresentation
 import VolltextSite
 
 /// How `volltext serve` runs.
@@ -29,11 +30,23 @@ public struct ServerOptions: Sendable {
     public init() {}
 }
 
+/// Hummingbird's basic context, with JSON written as everywhere in Volltext
+/// (``WireJSON``: keys sorted, slashes unescaped).
+public struct VolltextRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    public var responseEncoder: JSONEncoder { WireJSON.encoder }
+}
+
 /// The application `volltext serve` runs and the tests drive: the API, the
 /// search page, and (with `--watch`) the site watcher. The one place that
 /// wires middleware, in order: access log, methods, CORS, security headers.
 public func buildApplication(index: SearchIndex, options: ServerOptions, logger: Logger) throws -> some ApplicationProtocol {
-    let router = Router()
+    let router = Router(context: VolltextRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: AccessLogMiddleware(includeQuery: options.logQueries))
     router.add(middleware: ReadOnlyMethodsMiddleware())
     if !options.corsOrigins.isEmpty { router.add(middleware: AllowedOriginsMiddleware(origins: Set(options.corsOrigins))) }

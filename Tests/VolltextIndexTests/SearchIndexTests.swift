@@ -327,8 +327,8 @@ struct RealSiteIndex {
         }.value
         let reports = try await [first, second]
         #expect(reports.count == 2)
-        #expect(try SearchIndex(path: path).search(SearchRequest(query: "Wombatzeile")).total == 1)
-        #expect(try SearchIndex(path: path).statistics().posts == 61)
+        #expect(try await SearchIndex(path: path).search(SearchRequest(query: "Wombatzeile")).total == 1)
+        #expect(try await SearchIndex(path: path).statistics().posts == 61)
     }
 
     @Test func aWriterThatWaitsTooLongSaysSo() throws {

@@ -40,6 +40,6 @@ import VolltextTestSupport
             return try await group.reduce(0, +)
         }
         #expect(failures == 0)
-        #expect(try served.current().search(SearchRequest(query: "Kakapovogel")).total == 1)
+        #expect(try await served.current().search(SearchRequest(query: "Kakapovogel")).total == 1)
     }
 }

@@ -30,7 +30,7 @@ private func json(_ buffer: ByteBuffer) throws -> [String: Any] {
 @Suite struct APITests {
     @Test func searchAnswersLikeTheCLI() async throws {
         let (app, _, index) = try makeApp()
-        let expected = try index.search(SearchRequest(query: "Buergerbeteiligung", tags: ["offene daten"]))
+        let expected = try await index.search(SearchRequest(query: "Buergerbeteiligung", tags: ["offene daten"]))
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/search?q=Buergerbeteiligung&tag=offene%20daten", method: .get) { response in
                 #expect(response.status == .ok)
