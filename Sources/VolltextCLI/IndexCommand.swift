@@ -36,7 +36,7 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         let report: IndexReport
         let reader = try SiteReader(root: URL(fileURLWithPath: site), options: siteOptions.reader)
-        let searchIndex = try SearchIndex(path: index.path, create: true, busyTimeout: index.busyTimeout)
+        let searchIndex = try SearchIndex(path: index.path, create: true, busyTimeout: index.busyTimeout.value)
         report = try searchIndex.update(from: reader, rebuild: rebuild, progress: progressReporter())
         if json {
             printOutput(try jsonString(report))

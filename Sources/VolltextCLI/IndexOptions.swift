@@ -12,12 +12,10 @@ struct IndexOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "Seconds to wait for another index run writing the same file.", valueName: "seconds"))
-    var busyTimeout: Double = SearchIndex.defaultBusyTimeout
+    var busyTimeout = Seconds(SearchIndex.defaultBusyTimeout)
 
     func validate() throws {
-        guard busyTimeout.isFinite, (0...86_400).contains(busyTimeout) else {
-            throw ValidationError("--busy-timeout must be 0 to 86400 seconds")
-        }
+        try (Seconds(0)...Seconds(86_400)).check(busyTimeout, option: "busy-timeout")
     }
 
     /// The path in effect.

@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     var watch = false
 
     @Option(help: ArgumentHelp("Seconds between checks for --watch.", valueName: "seconds"))
-    var watchInterval = 2.0
+    var watchInterval = Seconds(2)
 
     @OptionGroup var siteOptions: SiteOptions
 
@@ -39,17 +39,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.")
     var port = 8080
 
-    @Flag(help: "Do not keep recent results (they are kept until the index changes).")
-    var noResultCache = false
+    @Flag(inversion: .prefixedNo, help: "Keep recent results until the index changes.")
+    var resultCache = true
 
     @Option(help: ArgumentHelp("Seconds a connection may send nothing before it is closed.", valueName: "seconds"))
-    var idleTimeout = 30.0
+    var idleTimeout = Seconds(30)
 
     @Option(help: "Open connections at most.")
     var maxConnections = 1_024
 
     @Option(help: ArgumentHelp("Seconds one search may run before it is stopped (503).", valueName: "seconds"))
-    var searchTimeout = 0.5
+    var searchTimeout = Seconds(0.5)
 
     @Flag(help: "Write each request's query string (readers' search terms) to the access log.")
     var logQueries = false
@@ -61,16 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if watch && site == nil { throw ValidationError("--watch needs --site DIR") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
-        guard watchInterval.isFinite, (0.1...86_400).contains(watchInterval) else {
-            throw ValidationError("--watch-interval must be 0.1 to 86400 seconds")
-        }
-        guard idleTimeout.isFinite, (1...3_600).contains(idleTimeout) else {
-            throw ValidationError("--idle-timeout must be 1 to 3600 seconds")
-        }
+        try (Seconds(0.1)...Seconds(86_400)).check(watchInterval, option: "watch-interval")
+        try (Seconds(1)...Seconds(3_600)).check(idleTimeout, option: "idle-timeout")
         guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 to 100000") }
-        guard searchTimeout.isFinite, (0.01...60).contains(searchTimeout) else {
-            throw ValidationError("--search-timeout must be 0.01 to 60 seconds")
-        }
+        try (Seconds(0.01)...Seconds(60)).check(searchTimeout, option: "search-timeout")
     }
 
     func run() async throws {
@@ -82,17 +76,17 @@ struct ServeCommand: AsyncParsableCommand {
         options.corsOrigins = corsOrigins
         options.siteOptions = siteOptions.reader
         options.watch = watch
-        options.watchInterval = .milliseconds(Int(watchInterval * 1000))
-        options.idleTimeout = .milliseconds(Int(idleTimeout * 1000))
+        options.watchInterval = watchInterval.duration
+        options.idleTimeout = idleTimeout.duration
         options.maxConnections = maxConnections
         options.logQueries = logQueries
-        let searchTimeLimit = Duration.milliseconds(Int(searchTimeout * 1000))
+        let searchTimeLimit = searchTimeout.duration
         let searchIndex: SearchIndex
         if let site {
             let root = URL(fileURLWithPath: site)
             options.site = root
-            searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: !noResultCache,
-                                          busyTimeout: index.busyTimeout, searchTimeLimit: searchTimeLimit)
+            searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: resultCache,
+                                          busyTimeout: index.busyTimeout.value, searchTimeLimit: searchTimeLimit)
             let report = try searchIndex.update(from: SiteReader(root: root, options: options.siteOptions))
             logger.info("indexed", metadata: [
                 "volltext.site": "\(site)", "volltext.added": "\(report.added)", "volltext.updated": "\(report.updated)",
@@ -101,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
             ])
             for rejection in report.rejected { printError(rejectionLine(rejection)) }
         } else {
-            searchIndex = try SearchIndex(path: index.path, cachesResults: !noResultCache, searchTimeLimit: searchTimeLimit)
+            searchIndex = try SearchIndex(path: index.path, cachesResults: resultCache, searchTimeLimit: searchTimeLimit)
         }
         try searchIndex.prepareForSearch()
         let app = try buildApplication(index: searchIndex, options: options, logger: logger)
