@@ -36,7 +36,7 @@ public enum IndexError: Error, Equatable, Sendable {
     /// Maps a GRDB error to what a user can act on.
     static func from(_ error: any Error, path: String) -> IndexError {
         if let error = error as? IndexError { return error }
-        if error is PostTable.DamagedIndex { return .corrupt(path: path) }
+        if error is PostTable.DamagedIndex || error is RowDecodingError { return .corrupt(path: path) }
         guard let error = error as? DatabaseError else {
             return .database(path: path, reason: error.localizedDescription)
         }

@@ -217,49 +217,47 @@ extension SearchIndex {
         let analyzer = GermanAnalyzer(forQueries: true)
         let tagKeys = (request.tags + (query?.tags ?? [])).filter { !$0.allSatisfy(\.isWhitespace) }
             .map { Self.foldedKey($0, analyzer: analyzer) }
-        do {
-            var plan: MatchPlan?
-            var corrected: String?
-            if let parsed = query, let vocabulary {
-                (query, corrected) = try correctingTypos(in: parsed, vocabulary: vocabulary, analyzer: analyzer, db: db)
-                let stemmer = SnowballGermanStemmer()
-                let commonAbove = Self.commonWordPosts(of: vocabulary.postCount)
-                func forms(_ folded: String, _ stem: String) -> Vocabulary.WordForms {
-                    vocabularyTable.wordForms(of: folded, stem: stem, in: vocabulary) {
-                        Vocabulary.WordForms(
-                            variants: WordVariants.variants(folded: folded, stem: stem, in: vocabulary, stemmer: stemmer,
-                                                            commonAbove: commonAbove),
-                            // A word already in many posts needs its parts no more than its compounds.
-                            split: vocabulary.documents(stem) > commonAbove ? nil
-                                : WordVariants.split(folded: folded, in: vocabulary, stemmer: stemmer))
-                    }
+        var plan: MatchPlan?
+        var corrected: String?
+        if let parsed = query, let vocabulary {
+            (query, corrected) = try correctingTypos(in: parsed, vocabulary: vocabulary, analyzer: analyzer, db: db)
+            let stemmer = SnowballGermanStemmer()
+            let commonAbove = Self.commonWordPosts(of: vocabulary.postCount)
+            func forms(_ folded: String, _ stem: String) -> Vocabulary.WordForms {
+                vocabularyTable.wordForms(of: folded, stem: stem, in: vocabulary) {
+                    Vocabulary.WordForms(
+                        variants: WordVariants.variants(folded: folded, stem: stem, in: vocabulary, stemmer: stemmer,
+                                                        commonAbove: commonAbove),
+                        // A word already in many posts needs its parts no more than its compounds.
+                        split: vocabulary.documents(stem) > commonAbove ? nil
+                            : WordVariants.split(folded: folded, in: vocabulary, stemmer: stemmer))
                 }
-                plan = query?.matchPlan(
-                    analyzer: analyzer,
-                    variants: { folded, stem in forms(folded, stem).variants },
-                    split: { folded, stem in forms(folded, stem).split })
-            } else if let parsed = query {
-                plan = parsed.matchPlan(analyzer: analyzer)  // the unicode61 reference: no variants
             }
-            // `*` alone, `-`, `OR`, punctuation: nothing to search for; with tags, the tags' posts.
-            guard plan != nil || !tagKeys.isEmpty else {
-                return SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
-                                     hits: [], facets: .init(tags: []), suggestion: nil)
-            }
-            var results = try search(request, plan: plan, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
-                                     posts: posts, db: db)
-            if results.total == 0, let query, query.canRelax,
-               let relaxed = query.matchPlan(analyzer: analyzer, requireAll: false) {
-                results = try search(request, plan: relaxed, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
-                                     posts: posts, db: db)
-                results.relaxed = results.total > 0
-            }
-            results.corrected = corrected
-            if results.total == 0, let query {
-                results.suggestion = try suggestion(for: query, analyzer: analyzer, db: db)
-            }
-            return results
+            plan = query?.matchPlan(
+                analyzer: analyzer,
+                variants: { folded, stem in forms(folded, stem).variants },
+                split: { folded, stem in forms(folded, stem).split })
+        } else if let parsed = query {
+            plan = parsed.matchPlan(analyzer: analyzer)  // the unicode61 reference: no variants
         }
+        // `*` alone, `-`, `OR`, punctuation: nothing to search for; with tags, the tags' posts.
+        guard plan != nil || !tagKeys.isEmpty else {
+            return SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
+                                 hits: [], facets: .init(tags: []), suggestion: nil)
+        }
+        var results = try search(request, plan: plan, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
+                                 posts: posts, db: db)
+        if results.total == 0, let query, query.canRelax,
+           let relaxed = query.matchPlan(analyzer: analyzer, requireAll: false) {
+            results = try search(request, plan: relaxed, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
+                                 posts: posts, db: db)
+            results.relaxed = results.total > 0
+        }
+        results.corrected = corrected
+        if results.total == 0, let query {
+            results.suggestion = try suggestion(for: query, analyzer: analyzer, db: db)
+        }
+        return results
     }
 
     /// One search for an FTS5 expression (nil: every post): FTS5 finds and
@@ -272,50 +270,48 @@ extension SearchIndex {
         var results = SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
                                     hits: [], facets: .init(tags: []), suggestion: nil)
         let author = request.author.map { Self.foldedKey($0, analyzer: analyzer) }
-        do {
-            var ids: [Int64]
-            var scores: [Double]
-            if let match {
-                (ids, scores) = try BM25Ranking.scores(match: match, weights: weights.columns, lengths: posts.lengths,
-                                                       phrases: plan?.phrases ?? [], db: db)
-            } else {
-                ids = Array(0..<Int64(posts.idCount))  // the filter below keeps those that are posts
-                scores = [Double](repeating: 0, count: ids.count)
-            }
-
-            // An author's words must all appear, whole, in one folded name ("müller" in "anna müller").
-            var onlyIDs = try author.map { author -> Set<Int64> in
-                // A name without a searchable word matches nobody; it never drops the filter.
-                guard !author.isEmpty else { return [] }
-                return try Set(Int64.fetchAll(db.cachedStatement(sql: """
-                    SELECT post_id FROM post_author WHERE ' ' || key || ' ' LIKE '% ' || ? || ' %' ESCAPE '\\'
-                    """), arguments: [Self.likeEscaped(author)]))
-            }
-            if let lang = request.lang {
-                let primary = lang.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
-                let inLanguage = try Set(Int64.fetchAll(db.cachedStatement(sql: """
-                    SELECT id FROM post WHERE lang IS NULL OR lang = '' OR lower(lang) = ?1
-                      OR lower(lang) LIKE ?1 || '-%' OR lower(lang) LIKE ?1 || '\\_%' ESCAPE '\\'
-                    """), arguments: [primary]))
-                onlyIDs = onlyIDs.map { $0.intersection(inLanguage) } ?? inLanguage
-            }
-            let filter = PostFilter(tagKeys: tagKeys, anyTag: request.anyTag, onlyIDs: onlyIDs,
-                                    since: request.since, until: request.until, posts: posts)
-            // Always filtered, if only for existence: arrays are indexed by these ids.
-            var kept = 0
-            for index in ids.indices where filter.admits(ids[index]) {
-                (ids[kept], scores[kept]) = (ids[index], scores[index])
-                kept += 1
-            }
-            ids.removeLast(ids.count - kept)
-            scores.removeLast(scores.count - kept)
-            results.total = ids.count
-            results.facets.tags = posts.tagCounts(over: ids, limit: Self.facetLimit)
-
-            let page = Self.page(ids: ids, scores: scores, posts: posts, sort: request.sort,
-                                 offset: request.offset, limit: request.limit)
-            results.hits = try hits(ids: page.map { ids[$0] }, scores: page.map { scores[$0] }, match: match, db: db)
+        var ids: [Int64]
+        var scores: [Double]
+        if let match {
+            (ids, scores) = try BM25Ranking.scores(match: match, weights: weights.columns, lengths: posts.lengths,
+                                                   phrases: plan?.phrases ?? [], db: db)
+        } else {
+            ids = Array(0..<Int64(posts.idCount))  // the filter below keeps those that are posts
+            scores = [Double](repeating: 0, count: ids.count)
         }
+
+        // An author's words must all appear, whole, in one folded name ("müller" in "anna müller").
+        var onlyIDs = try author.map { author -> Set<Int64> in
+            // A name without a searchable word matches nobody; it never drops the filter.
+            guard !author.isEmpty else { return [] }
+            return try Set(Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT post_id FROM post_author WHERE ' ' || key || ' ' LIKE '% ' || ? || ' %' ESCAPE '\\'
+                """), arguments: [Self.likeEscaped(author)]))
+        }
+        if let lang = request.lang {
+            let primary = lang.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? ""
+            let inLanguage = try Set(Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT id FROM post WHERE lang IS NULL OR lang = '' OR lower(lang) = ?1
+                  OR lower(lang) LIKE ?1 || '-%' OR lower(lang) LIKE ?1 || '\\_%' ESCAPE '\\'
+                """), arguments: [primary]))
+            onlyIDs = onlyIDs.map { $0.intersection(inLanguage) } ?? inLanguage
+        }
+        let filter = PostFilter(tagKeys: tagKeys, anyTag: request.anyTag, onlyIDs: onlyIDs,
+                                since: request.since, until: request.until, posts: posts)
+        // Always filtered, if only for existence: arrays are indexed by these ids.
+        var kept = 0
+        for index in ids.indices where filter.admits(ids[index]) {
+            (ids[kept], scores[kept]) = (ids[index], scores[index])
+            kept += 1
+        }
+        ids.removeLast(ids.count - kept)
+        scores.removeLast(scores.count - kept)
+        results.total = ids.count
+        results.facets.tags = posts.tagCounts(over: ids, limit: Self.facetLimit)
+
+        let page = Self.page(ids: ids, scores: scores, posts: posts, sort: request.sort,
+                             offset: request.offset, limit: request.limit)
+        results.hits = try hits(ids: page.map { ids[$0] }, scores: page.map { scores[$0] }, match: match, db: db)
         return results
     }
 
@@ -358,6 +354,12 @@ extension SearchIndex {
         return best.map(\.index).dropFirst(offset)
     }
 
+    /// A hit's row. A damaged file's row that does not decode fails the search
+    /// with ``IndexError/corrupt(path:)``; it never traps.
+    private struct HitRow: Decodable, FetchableRecord {
+        var path: String, url: String, title: String, date: String
+    }
+
     /// The page's rows and snippets, in page order.
     private func hits(ids: [Int64], scores: [Double], match: String?, db: Database) throws -> [SearchResults.Hit] {
         let snippets = try snippets(for: ids, match: match, db: db)
@@ -365,14 +367,12 @@ extension SearchIndex {
         let tagStatement = try db.cachedStatement(sql: "SELECT name FROM post_tag WHERE post_id = ? ORDER BY position")
         let authorStatement = try db.cachedStatement(sql: "SELECT name FROM post_author WHERE post_id = ? ORDER BY position")
         return try zip(ids, scores).compactMap { id, score in
-            guard let row = try Row.fetchOne(postStatement, arguments: [id]) else { return nil }
-            // Read as text whatever the file holds: a damaged row shows empty, it never traps.
-            func text(_ column: Int) -> String { String.fromDatabaseValue(row[column]) ?? "" }
+            guard let post = try HitRow.fetchOne(postStatement, arguments: [id]) else { return nil }
             func names(_ statement: Statement) throws -> [String] {
                 try DatabaseValue.fetchAll(statement, arguments: [id]).compactMap(String.fromDatabaseValue)
             }
             return SearchResults.Hit(
-                path: text(0), url: text(1), title: text(2), date: text(3),
+                path: post.path, url: post.url, title: post.title, date: post.date,
                 authors: try names(authorStatement), tags: try names(tagStatement),
                 score: (score * 1000).rounded() / 1000,
                 snippet: Snippet(marked: snippets[id] ?? ""))

@@ -155,20 +155,25 @@ extension SearchIndex {
             """, arguments: [buildingFromScratch ? 0 : 4])
     }
 
-    private struct KnownPost {
+    /// What an index run needs to know of each indexed post. A row a damaged
+    /// file cannot decode fails the run with an error; it never traps.
+    private struct KnownPost: Decodable, FetchableRecord {
         var id: Int64
+        var path: String
         var hash: String
         var timestamp: Double
         var expires: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case id, path, timestamp, expires
+            case hash = "content_hash"
+        }
     }
 
     private static func knownPosts(_ db: Database) throws -> [String: KnownPost] {
         var known: [String: KnownPost] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, path, content_hash, timestamp, expires FROM post")
-        while let row = try rows.next() {
-            known[row["path"]] = KnownPost(id: row["id"], hash: row["content_hash"], timestamp: row["timestamp"],
-                                           expires: row["expires"])
-        }
+        let posts = try KnownPost.fetchCursor(db, sql: "SELECT id, path, content_hash, timestamp, expires FROM post")
+        while let post = try posts.next() { known[post.path] = post }
         return known
     }
 
