@@ -6,21 +6,28 @@ import VolltextIndex
 ///
 /// Searches read through GRDB's asynchronous reads, on GRDB's own threads, so
 /// no search holds one of Swift's cooperative threads; but each still takes a
-/// core while it runs. At most `limit` run at once, so that a flood of slow
-/// queries cannot starve a health check; a request beyond that waits for a
-/// place (for at most a second) without holding a thread, then gets a clear 503.
+/// core while it runs. At most `limit` run at once (fewer than GRDB's readers,
+/// so a health check always finds one), so that a flood of slow queries cannot
+/// starve other requests; a request beyond that waits its turn, in order,
+/// without holding a thread, for at most `maxWait`, then gets a clear 503.
 final class SearchRunner: Sendable {
     private struct State {
         var running = 0
-        var waiting: [CheckedContinuation<Bool, Never>] = []
+        var nextTicket = 0
+        /// Waiting requests by ticket, oldest first.
+        var waiting: [(ticket: Int, continuation: CheckedContinuation<Bool, Never>)] = []
     }
 
     private let state = Mutex(State())
     private let limit: Int
-    /// Only for the one-second timers of waiting requests.
-    private let queue = DispatchQueue(label: "volltext.search-queue")
+    private let maxWait: Duration
+    /// Only for the timers of waiting requests.
+    private let timers = DispatchQueue(label: "volltext.search-wait")
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    init(limit: Int, maxWait: Duration = .seconds(1)) {
+        self.limit = max(1, limit)
+        self.maxWait = maxWait
+    }
 
     func run<T: Sendable>(_ work: () async throws -> T) async throws -> T {
         guard await acquire() else { throw ServerBusy() }
@@ -28,17 +35,22 @@ final class SearchRunner: Sendable {
         return try await work()
     }
 
-    /// True once a place is free; false if none came free within a second.
+    /// True once a place is free; false if none came free within `maxWait`.
     private func acquire() async -> Bool {
-        let placed = state.withLock { state -> Bool in
-            guard state.running < limit else { return false }
-            state.running += 1
-            return true
+        let ticket = state.withLock { state -> Int? in
+            guard state.running >= limit else {
+                state.running += 1
+                return nil
+            }
+            state.nextTicket += 1
+            return state.nextTicket
         }
-        if placed { return true }
+        guard let ticket else { return true }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            state.withLock { $0.waiting.append(continuation) }
-            queue.asyncAfter(deadline: .now() + 1) { [weak self] in self?.giveUp() }
+            state.withLock { $0.waiting.append((ticket, continuation)) }
+            let (seconds, attoseconds) = maxWait.components
+            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+            timers.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in self?.giveUp(ticket) }
         }
     }
 
@@ -48,14 +60,17 @@ final class SearchRunner: Sendable {
                 state.running -= 1
                 return nil
             }
-            return state.waiting.removeFirst()  // the place passes on: running stays the same
+            return state.waiting.removeFirst().continuation  // the place passes on: running stays the same
         }
         next?.resume(returning: true)
     }
 
-    /// The oldest waiter that has waited its second gives up.
-    private func giveUp() {
-        let expired = state.withLock { state in state.waiting.isEmpty ? nil : state.waiting.removeFirst() }
+    /// The request with `ticket`, if it still waits, gives up: its time is over.
+    private func giveUp(_ ticket: Int) {
+        let expired = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            guard let index = state.waiting.firstIndex(where: { $0.ticket == ticket }) else { return nil }
+            return state.waiting.remove(at: index).continuation
+        }
         expired?.resume(returning: false)
     }
 }
