@@ -318,41 +318,31 @@ extension SearchIndex {
     /// Indexes into `ids` of the requested page, best first.
     ///
     /// By relevance, near-ties (within 0.1 of BM25) go to the newer post; by
-    /// date, equal dates go to the better match. Only the first
-    /// `offset + limit` are kept in order while walking the matches.
+    /// date, equal dates go to the better match. Two selections (quickselect)
+    /// put the page's matches between `offset` and `offset + limit`, and only
+    /// those are sorted: linear in the matches on average, at any offset, so
+    /// page 1,000 costs what page 1 costs.
     private static func page(ids: [Int64], scores: [Double], posts: PostTable.Snapshot, sort: SearchRequest.Sort,
                              offset: Int, limit: Int) -> ArraySlice<Int> {
+        guard offset < ids.count else { return [] }
         /// Larger comes first; the id last, so that no two keys are equal.
-        func key(_ index: Int) -> (Double, Int32, Double, Int64) {
+        let keys = ids.indices.map { index -> PageKey in
             let (id, score) = (ids[index], scores[index])
             let order = posts.order[Int(id)]
             return switch sort {
-            case .relevance: ((score * 10).rounded(), order, score, id)
-            case .date: (Double(order), 0, score, id)
+            case .relevance: PageKey(rank: (score * 10).rounded(), order: order, score: score, id: id)
+            case .date: PageKey(rank: Double(order), order: 0, score: score, id: id)
             }
         }
-        let wanted = offset + limit
-        // Deep pages: sorting everything beats keeping thousands in order.
-        if wanted * 8 >= ids.count {
-            let keys = ids.indices.map(key)
-            return ids.indices.sorted { keys[$0] > keys[$1] }.prefix(wanted).dropFirst(offset)
-        }
-        var best: [(key: (Double, Int32, Double, Int64), index: Int)] = []
-        best.reserveCapacity(wanted + 1)
-        for index in ids.indices {
-            let candidate = key(index)
-            if best.count == wanted, let last = best.last, candidate < last.key { continue }
-            // Binary search for the insertion point among the best so far.
-            var (low, high) = (0, best.count)
-            while low < high {
-                let middle = (low + high) / 2
-                if candidate > best[middle].key { high = middle } else { low = middle + 1 }
-            }
-            best.insert((candidate, index), at: low)
-            if best.count > wanted { best.removeLast() }
-        }
-        return best.map(\.index).dropFirst(offset)
+        var order = Array(ids.indices)
+        let end = min(offset + limit, order.count)
+        var selection = Selection(keys: keys)
+        selection.select(offset, in: &order, from: 0, to: order.count)
+        if end < order.count { selection.select(end, in: &order, from: offset, to: order.count) }
+        order[offset..<end].sort { keys[$0] > keys[$1] }
+        return order[offset..<end]
     }
+
 
     /// A hit's row. A damaged file's row that does not decode fails the search
     /// with ``IndexError/corrupt(path:)``; it never traps.
@@ -471,6 +461,65 @@ extension SearchIndex {
             SELECT tag.name AS tag, count(*) AS count FROM tag JOIN post_tag ON post_tag.tag_id = tag.id
             GROUP BY tag.id ORDER BY count DESC, tag.name
             """)
+    }
+}
+
+/// How a match ranks on a page: compared field by field, larger first.
+struct PageKey: Comparable {
+    var rank: Double, order: Int32, score: Double, id: Int64
+
+    static func < (a: PageKey, b: PageKey) -> Bool {
+        (a.rank, a.order, a.score, a.id) < (b.rank, b.order, b.score, b.id)
+    }
+}
+
+/// Quickselect over indexes into `keys`, best (largest) first.
+struct Selection {
+    let keys: [PageKey]
+    /// A fixed-seed generator: pivots are random enough for any input, and a
+    /// search gives the same page every time (the keys never tie anyway).
+    private var random = SplitMix64(seed: 0x5EED)
+
+    init(keys: [PageKey]) { self.keys = keys }
+
+    /// Reorders `order[from..<to]` so that position `nth` holds the element
+    /// that belongs there, the better ones before it and the rest after.
+    mutating func select(_ nth: Int, in order: inout [Int], from: Int, to: Int) {
+        var (low, high) = (from, to - 1)
+        while low < high {
+            let pivot = keys[order[Int.random(in: low...high, using: &random)]]
+            // Three-way partition: better than the pivot, the pivot, worse.
+            var (lessEnd, index, greaterStart) = (low, low, high + 1)
+            while index < greaterStart {
+                let key = keys[order[index]]
+                if key > pivot {
+                    order.swapAt(index, lessEnd)
+                    lessEnd += 1
+                    index += 1
+                } else if key < pivot {
+                    greaterStart -= 1
+                    order.swapAt(index, greaterStart)
+                } else {
+                    index += 1
+                }
+            }
+            if nth < lessEnd { high = lessEnd - 1 } else if nth >= greaterStart { low = greaterStart } else { return }
+        }
+    }
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and well spread.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 

@@ -64,3 +64,34 @@ struct Ranking {
         #expect(try index.search(SearchRequest(query: "Haushalt")).total == 1)
     }
 }
+
+/// Pages are cut from the one ranking: at every offset, by relevance and by
+/// date, they are exactly the slices of the full ordering.
+@Suite struct Paging {
+    @Test func everyPageIsASliceOfTheFullOrder() throws {
+        let site = try TemporarySite()
+        for n in 0..<150 {
+            // Repeated words and dates give many ties, which the order must break the same way every time.
+            let body = String(repeating: "Daten ", count: 1 + n % 7) + "über die Verwaltung \(n)."
+            try site.write("_posts/2020-\(String(format: "%02d", 1 + n % 12))-\(String(format: "%02d", 1 + n % 5))-p\(n).md",
+                           TemporarySite.post(title: "Post \(n)", body: body))
+        }
+        let index = try SearchIndex(path: site.indexPath, create: true)
+        _ = try index.update(from: SiteReader(root: site.root))
+        for sort in SearchRequest.Sort.allCases {
+            var all: [String] = []
+            for offset in stride(from: 0, to: 150, by: 100) {
+                all += try index.search(SearchRequest(query: "Daten", sort: sort, limit: 100, offset: offset)).hits.map(\.path)
+            }
+            #expect(all.count == 150 && Set(all).count == 150)
+            for (offset, limit) in [(0, 1), (0, 10), (3, 7), (13, 10), (99, 2), (140, 10), (149, 5), (150, 10)] {
+                let page = try index.search(SearchRequest(query: "Daten", sort: sort, limit: limit, offset: offset)).hits.map(\.path)
+                #expect(page == Array(all.dropFirst(offset).prefix(limit)), "\(sort) offset \(offset) limit \(limit)")
+            }
+            if sort == .date {
+                let dates = try index.search(SearchRequest(query: "Daten", sort: .date, limit: 100)).hits.map(\.date)
+                #expect(dates == dates.sorted(by: >))
+            }
+        }
+    }
+}
