@@ -204,4 +204,4 @@ private struct Scoring {
 }
 
 /// Tells SQLite to copy bound text: the Swift string does not outlive the call.
-private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -371,7 +371,7 @@ extension SearchIndex {
 
     /// Snippets of the page's posts, with the matched words between U+E000 and U+E001.
     ///
-    /// snippet() needs the MATCH. Each post is found by its rowid, which makes
+    /// The snippet function needs the MATCH. Each post is found by its rowid, which makes
     /// FTS5 seek in each word's doclist, not scan it; but a prefix would be
     /// expanded into all its words again for each post, so for a prefix one
     /// query walks the matches between the page's lowest and highest rowid.
@@ -382,7 +382,7 @@ extension SearchIndex {
             for id in ids { snippets[id] = try String.fetchOne(statement, arguments: [id]) }
             return snippets
         }
-        let snippet = "snippet(post_text, 3, char(57344), char(57345), '…', 24)"
+        let snippet = "\(SnippetFunction.name)(post_text)"
         if SearchQuery.hasPrefix(match), let first = ids.min(), let last = ids.max() {
             // Integers formatted here, never user text: safe to write into the SQL.
             let list = ids.map(String.init).joined(separator: ", ")

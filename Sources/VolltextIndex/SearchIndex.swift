@@ -102,6 +102,7 @@ public final class SearchIndex: Sendable {
         configuration.prepareDatabase { db in
             db.add(tokenizer: GermanFTS5Tokenizer.self)
             BM25Ranking.register(db)
+            SnippetFunction.register(db)
             // Read pages through memory mapping rather than a read() per page, and
             // keep more of them: searches over large sites touch many doclist pages.
             try db.execute(sql: "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384")

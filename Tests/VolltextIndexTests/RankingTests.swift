@@ -95,3 +95,34 @@ struct Ranking {
         }
     }
 }
+
+/// `volltext_snippet` reads less of a post than FTS5's `snippet()`, but must
+/// choose and mark exactly the same passage.
+@Suite(.enabled(if: SharedData.isUsable, Comment(rawValue: SharedData.skipMessage)))
+struct Snippets {
+    @Test func sameAsFTS5SnippetOnTheRealPosts() throws {
+        let root = try SharedData.url("corpus/okfn-de")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("snippets-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let index = try SearchIndex(path: path, create: true)
+        _ = try index.update(from: SiteReader(root: root))
+        let analyzer = GermanAnalyzer(forQueries: true)
+        var compared = 0
+        try index.pool.read { db in
+            for query in Ranking.queries + ["die", "Lizenz", "Hackathon Berlin Jugend", "Open Knowledge Foundation", "Schule",
+                                            "\"Open Data\" Transparenz Haushalt", "Geo*", "Wahl OR Wahlen OR Abstimmung"] {
+                let match = try #require(try SearchQuery(parsing: query).matchExpression(analyzer: analyzer))
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT rowid, snippet(post_text, 3, char(57344), char(57345), '…', 24), volltext_snippet(post_text)
+                    FROM post_text WHERE post_text MATCH ?
+                    """, arguments: [match])
+                #expect(!rows.isEmpty, "\(query) matches nothing: a poor test")
+                for row in rows {
+                    #expect(row[1] as String? == row[2] as String?, "\(query), post \(row[0] as Int64)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 1_000)
+    }
+}

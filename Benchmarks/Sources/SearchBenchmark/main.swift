@@ -34,6 +34,27 @@ var queries: [SearchRequest] = [
     SearchRequest(query: "Transparenz", tags: ["Offene Daten"], limit: 10),
 ]
 
+// VOLLTEXT_DEEP=1: broad queries at growing offsets, one JSON line per offset
+// with the median over the queries and rounds; offset 0 is the reference.
+if ProcessInfo.processInfo.environment["VOLLTEXT_DEEP"] == "1" {
+    let broad: [(String, SearchRequest.Sort)] = [("Daten", .date), ("Daten", .relevance), ("Open Data", .date), ("die", .date)]
+    for offset in [0, 10, 100, 1_000, 5_000, 10_000] {
+        var times: [Double] = []
+        var total = 0
+        for _ in 0..<rounds {
+            for (query, sort) in broad {
+                let start = DispatchTime.now().uptimeNanoseconds
+                total = max(total, try index.search(SearchRequest(query: query, sort: sort, limit: 10, offset: offset)).total)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+        }
+        times.sort()
+        print(String(format: #"{"offset": %d, "p50_ms": %.2f, "max_ms": %.2f, "largest_total": %d}"#,
+                     offset, times[times.count / 2], times.last!, total))
+    }
+    exit(0)
+}
+
 if let only = ProcessInfo.processInfo.environment["VOLLTEXT_ONLY"] {
     queries = queries.filter { $0.query == only }
 }
