@@ -58,18 +58,23 @@ extension SearchIndex {
                 var known = try Self.knownPosts(db)
                 let now = site.options.now.timeIntervalSince1970
 
-                for (done, file) in files.enumerated() {
-                    defer { progress?(done + 1, files.count) }
-                    let existing = known.removeValue(forKey: file.path)
-                    let contents: Data
-                    do {
-                        contents = try site.contents(of: file)
-                    } catch {
-                        report.rejected.append(.init(error))
-                        continue
-                    }
-                    let hash = Self.contentHash(of: contents, settings: settings)
-                    if let existing, existing.hash == hash {
+                // Read and parse on other cores while this thread writes; the
+                // writer takes the posts in file order, so ids are as before.
+                let hashes = known.mapValues(\.hash)
+                let pipeline = OrderedPipeline(count: files.count, workers: Self.readerThreads, window: 256) { index in
+                    ReadPost(files[index], site: site, settings: settings, knownHash: hashes[files[index].path])
+                }
+                defer { pipeline.stop() }
+                var done = 0
+                while let read = pipeline.next() {
+                    done += 1
+                    defer { progress?(done, files.count) }
+                    let existing = known.removeValue(forKey: read.path)
+                    switch read.outcome {
+                    case let .unreadable(rejection):
+                        report.rejected.append(rejection)
+                    case .unchanged:
+                        guard let existing else { continue }
                         // Unchanged bytes: only time can change whether it shows (a date still
                         // in the future, an expiry date now past).
                         if (!site.options.future && existing.timestamp > now)
@@ -79,38 +84,29 @@ extension SearchIndex {
                         } else {
                             report.unchanged += 1
                         }
-                        continue
-                    }
-                    let post: Post
-                    do {
-                        post = try site.post(from: file, contents: contents)
-                    } catch {
-                        report.rejected.append(.init(error))
+                    case let .rejected(rejection, mayBeRetracted):
+                        report.rejected.append(rejection)
                         // An edit that breaks a post keeps its last version, but not if the
                         // edit may have unpublished it: privacy wins over completeness.
-                        if let existing, SiteReader.mayBeRetracted(contents) {
+                        if let existing, mayBeRetracted {
                             try writer.delete(id: existing.id)
                             report.removed += 1
                         }
-                        continue
-                    }
-                    if site.exclusionReason(for: post) != nil {
+                    case .excluded:
                         report.excluded += 1
                         if let existing {
                             try writer.delete(id: existing.id)
                             report.removed += 1
                         }
-                        continue
-                    }
-                    let timestamp = site.visibleFrom(post).timeIntervalSince1970
-                    let expires = post.expiryDate.map { $0.instant(in: site.timeZone).timeIntervalSince1970 }
-                    if let existing {
-                        try writer.delete(id: existing.id)
-                        try writer.insert(post, id: existing.id, hash: hash, timestamp: timestamp, expires: expires)
-                        report.updated += 1
-                    } else {
-                        try writer.insert(post, id: nil, hash: hash, timestamp: timestamp, expires: expires)
-                        report.added += 1
+                    case let .post(post, hash, timestamp, expires):
+                        if let existing {
+                            try writer.delete(id: existing.id)
+                            try writer.insert(post, id: existing.id, hash: hash, timestamp: timestamp, expires: expires)
+                            report.updated += 1
+                        } else {
+                            try writer.insert(post, id: nil, hash: hash, timestamp: timestamp, expires: expires)
+                            report.added += 1
+                        }
                     }
                 }
                 // Posts whose files are gone (or drafts, without --drafts).
@@ -140,6 +136,9 @@ extension SearchIndex {
         report.seconds = Date().timeIntervalSince(start)
         return report
     }
+
+    /// Threads that read and parse posts while the writer inserts: the other cores.
+    static let readerThreads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
 
     /// FTS5 keeps new tokens in an in-memory hash and writes it out as a new
     /// segment when it outgrows `hashsize` (1 MB by default), merging segments
@@ -192,6 +191,54 @@ extension SearchIndex {
         hash.combine(0)
         hash.combine(bytes: settings.utf8)
         return String(hash.value, radix: 16)
+    }
+}
+
+/// One post file as read and parsed off the writer's thread: everything an
+/// index run needs to decide about it, except what the index holds.
+private struct ReadPost: Sendable {
+    enum Outcome: Sendable {
+        /// The file could not be read.
+        case unreadable(IndexReport.Rejection)
+        /// Its bytes (and the settings) hash as the indexed version's.
+        case unchanged
+        /// It does not parse; `mayBeRetracted`: its raw lines may unpublish it.
+        case rejected(IndexReport.Rejection, mayBeRetracted: Bool)
+        /// The site would not publish it.
+        case excluded
+        case post(Post, hash: String, timestamp: Double, expires: Double?)
+    }
+
+    let path: String
+    let outcome: Outcome
+
+    init(_ file: SiteReader.PostFile, site: SiteReader, settings: String, knownHash: String?) {
+        path = file.path
+        let contents: Data
+        do {
+            contents = try site.contents(of: file)
+        } catch {
+            outcome = .unreadable(.init(error))
+            return
+        }
+        let hash = SearchIndex.contentHash(of: contents, settings: settings)
+        if hash == knownHash {
+            outcome = .unchanged
+            return
+        }
+        let post: Post
+        do {
+            post = try site.post(from: file, contents: contents)
+        } catch {
+            outcome = .rejected(.init(error), mayBeRetracted: SiteReader.mayBeRetracted(contents))
+            return
+        }
+        if site.exclusionReason(for: post) != nil {
+            outcome = .excluded
+            return
+        }
+        outcome = .post(post, hash: hash, timestamp: site.visibleFrom(post).timeIntervalSince1970,
+                        expires: post.expiryDate.map { $0.instant(in: site.timeZone).timeIntervalSince1970 })
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import VolltextIndex
 import VolltextSite
@@ -449,5 +450,32 @@ struct RealSiteIndex {
         #expect(german.hits.map(\.url) == ["/blog/fahrradwege/"])
         #expect(try fresh.search(SearchRequest(query: "Fahrradwege OR cycle")).total == 2)
         #expect(throws: QueryError.self) { try fresh.search(SearchRequest(query: "x", lang: "de' OR 1")) }
+    }
+}
+
+@Suite struct ReadingWhileWriting {
+    /// Results come out in order whatever order the workers finish in, never
+    /// more than the window ahead, and stopping early leaves no worker running.
+    @Test func orderedAndBounded() {
+        let ahead = Mutex(0)
+        let consumed = Mutex(0)
+        let pipeline = OrderedPipeline(count: 500, workers: 3, window: 8) { index in
+            usleep(UInt32.random(in: 0...200))
+            ahead.withLock { $0 = max($0, index - consumed.withLock { $0 }) }
+            return index
+        }
+        var seen: [Int] = []
+        while let value = pipeline.next() {
+            seen.append(value)
+            consumed.withLock { $0 += 1 }
+        }
+        pipeline.stop()
+        #expect(seen == Array(0..<500))
+        #expect(ahead.withLock { $0 } <= 8)
+
+        let early = OrderedPipeline(count: 10_000, workers: 2, window: 16) { $0 }
+        #expect(early.next() == 0)
+        early.stop()  // returns: the workers have ended
+        #expect(early.next() == nil)
     }
 }

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Runs `produce(0)`, `produce(1)`, … on worker threads and hands the results
+/// out in order, at most `window` ahead of the consumer.
+///
+/// An index run reads and parses posts here while its one SQLite writer
+/// inserts the ones before: the reading does not need to wait for the
+/// writer, and the window bounds the memory of posts read but not yet written.
+final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
+    // Every field below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var results: [Int: Output] = [:]
+    private var nextToProduce = 0
+    private var nextToConsume = 0
+    private var stopped = false
+    private var running: Int
+
+    private let count: Int
+    private let window: Int
+    private let produce: @Sendable (Int) -> Output
+
+    init(count: Int, workers: Int, window: Int, produce: @escaping @Sendable (Int) -> Output) {
+        self.count = count
+        self.window = max(1, window)
+        self.produce = produce
+        let workers = max(1, min(workers, count))
+        running = count == 0 ? 0 : workers
+        guard count > 0 else { return }
+        for number in 0..<workers {
+            let thread = Thread { [self] in work() }
+            thread.name = "volltext.read-\(number)"
+            thread.start()
+        }
+    }
+
+    /// The next result in order, waiting for it; nil after the last.
+    func next() -> Output? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard nextToConsume < count, !stopped else { return nil }
+        while results[nextToConsume] == nil { condition.wait() }
+        let output = results.removeValue(forKey: nextToConsume)
+        nextToConsume += 1
+        condition.broadcast()
+        return output
+    }
+
+    /// Stops the workers (after the result each is producing) and waits for
+    /// them: nothing runs on after the consumer is done, even if it failed.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while running > 0 { condition.wait() }
+        results.removeAll()
+        condition.unlock()
+    }
+
+    private func work() {
+        condition.lock()
+        defer {
+            running -= 1
+            condition.broadcast()
+            condition.unlock()
+        }
+        while true {
+            while !stopped && nextToProduce < count && nextToProduce - nextToConsume >= window { condition.wait() }
+            guard !stopped, nextToProduce < count else { return }
+            let index = nextToProduce
+            nextToProduce += 1
+            condition.unlock()
+            let output = produce(index)
+            condition.lock()
+            if !stopped { results[index] = output }
+            condition.broadcast()
+        }
+    }
+}
