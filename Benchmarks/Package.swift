@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "Volltext", path: "../"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -42,6 +43,7 @@ let package = Package(
             dependencies: [
                 .product(name: "VolltextIndex", package: "Volltext"),
                 .product(name: "VolltextSite", package: "Volltext"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Sources/IndexBenchmark"
         ),

@@ -2,10 +2,12 @@
 # Index throughput and peak memory: Volltext's German tokenizer against
 # SQLite's built-in `unicode61 remove_diacritics 2` on the same synthetic
 # sites (the same reading and Markdown extraction, only the tokenizer differs),
-# alternated, median of ROUNDS runs each; then a no-op reindex and a
-# one-post change on the Volltext index. The ratio is also given as the
-# median of each round's pair (the two builds run back to back, so they see
-# the same machine load), in wall and in CPU time.
+# and against the bare reference: SQLite alone inserting the same posts'
+# already extracted text with unicode61 (no reading, no parsing: `bare`).
+# Alternated, median of ROUNDS runs each; then a no-op reindex and a one-post
+# change on the Volltext index. Ratios are also given as the median of each
+# round's pair (the runs of a round are back to back, so they see the same
+# machine load), in wall and in CPU time.
 #
 #   Benchmarks/index-vs-unicode61.sh [SIZES] [ROUNDS]   (default: "10000 50000" 3)
 #
@@ -27,29 +29,36 @@ field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])
 for size in $sizes; do
     site="$work/site-$size"
     [ -d "$site" ] || "$bin/make-site" "$size" "$site" >/dev/null
-    : > "$work/german-$size.txt"; : > "$work/unicode61-$size.txt"
+    : > "$work/german-$size.txt"; : > "$work/unicode61-$size.txt"; : > "$work/bare-$size.txt"
     for round in $(seq "$rounds"); do
-        # Alternate which goes first, so that neither always meets a cold file cache.
-        order="german unicode61"; [ $((round % 2)) -eq 0 ] && order="unicode61 german"
+        # Rotate which goes first, so that none always meets a cold file cache.
+        case $((round % 3)) in
+            1) order="german unicode61 bare" ;; 2) order="unicode61 bare german" ;; *) order="bare german unicode61" ;;
+        esac
         for tokenizer in $order; do
-            "$bin/index-benchmark" build "$site" "$work/index-$size-$tokenizer.sqlite" "$tokenizer" >> "$work/$tokenizer-$size.txt"
+            if [ "$tokenizer" = bare ]; then
+                "$bin/index-benchmark" bare "$site" "$work/index-$size-bare.sqlite" >> "$work/bare-$size.txt"
+            else
+                "$bin/index-benchmark" build "$site" "$work/index-$size-$tokenizer.sqlite" "$tokenizer" >> "$work/$tokenizer-$size.txt"
+            fi
         done
     done
-    for tokenizer in german unicode61; do
+    for tokenizer in german unicode61 bare; do
         results="$work/$tokenizer-$size.txt"
         s=$(median "$results" seconds); peak=$(median "$results" peak_mb)
         pps=$(median "$results" posts_per_s); mbs=$(median "$results" mb_per_s)
         printf '%6d posts  %-9s full build %7.2f s  %6.0f posts/s  %5.2f MB/s  peak %4.0f MB\n' "$size" "$tokenizer" "$s" "$pps" "$mbs" "$peak"
         eval "seconds_$tokenizer=$s"
     done
-    python3 -c "print('%6d posts  german/unicode61 build time: %.2fx' % ($size, $seconds_german / $seconds_unicode61))"
-    python3 - "$work/german-$size.txt" "$work/unicode61-$size.txt" "$size" <<'EOF'
+    python3 -c "print('%6d posts  german/unicode61 build time: %.2fx, german build / bare insert: %.2fx' % ($size, $seconds_german / $seconds_unicode61, $seconds_german / $seconds_bare))"
+    python3 - "$work/german-$size.txt" "$work/unicode61-$size.txt" "$work/bare-$size.txt" "$size" <<'EOF'
 import json, statistics, sys
-german, reference = ([json.loads(line) for line in open(path)] for path in sys.argv[1:3])
-for key, name in (("seconds", "wall"), ("cpu_seconds", "CPU")):
-    ratios = [g[key] / r[key] for g, r in zip(german, reference)]
-    print("%6s posts  paired %-4s ratio: median %.2fx of %s" % (sys.argv[3], name, statistics.median(ratios),
-                                                             " ".join("%.2f" % x for x in ratios)))
+german, reference, bare = ([json.loads(line) for line in open(path)] for path in sys.argv[1:4])
+for against, label in ((reference, "german/unicode61"), (bare, "german/bare")):
+    for key, name in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+        ratios = [g[key] / r[key] for g, r in zip(german, against)]
+        print("%6s posts  paired %-16s %-4s ratio: median %.2fx of %s" % (
+            sys.argv[4], label, name, statistics.median(ratios), " ".join("%.2f" % x for x in ratios)))
 EOF
     : > "$work/noop-$size.txt"
     for round in $(seq "$rounds"); do "$bin/index-benchmark" noop "$site" "$work/index-$size-german.sqlite" >> "$work/noop-$size.txt"; done

@@ -17,6 +17,13 @@ public struct FNV1a: Sendable {
         for byte in bytes { combine(UInt64(byte)) }
     }
 
+    /// The same, over raw bytes (a file's contents): a plain loop, no iterator.
+    public mutating func combine(bytes: UnsafeRawBufferPointer) {
+        var hash = value
+        for index in 0..<bytes.count { hash = (hash ^ UInt64(bytes[index])) &* 0x100_0000_01b3 }
+        value = hash
+    }
+
     /// The hash of a word's scalars, folded to fit a table of `mask + 1` slots.
     @inline(__always)
     static func slot(of scalars: UnsafeBufferPointer<UInt32>, mask: Int) -> Int {

@@ -211,10 +211,12 @@ struct FrontMatter {
         let node: Node?
         do {
             do {
-                node = try Yams.compose(yaml: yaml, .default, .default, .utf8)
+                // The basic resolver tags no scalar: `value(of:)` reads them itself, and
+                // the default one runs a regular expression over every plain scalar.
+                node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
             } catch YamlError.duplicatedKeysInMapping {
                 // Jekyll's YAML reader lets the last of repeated keys win; so do we.
-                node = try Yams.compose(yaml: Self.removingEarlierRepeatedKeys(yaml), .default, .default, .utf8)
+                node = try Yams.compose(yaml: Self.removingEarlierRepeatedKeys(yaml), .basic, .default, .utf8)
             }
         } catch let error as YamlError {
             throw .invalidFrontMatter(path: path, line: Self.line(of: error).map { $0 + lineOffset }, reason: Self.problem(of: error))

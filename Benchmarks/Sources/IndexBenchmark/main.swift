@@ -1,11 +1,12 @@
 import Foundation
+import GRDB
 import VolltextIndex
 import VolltextSite
 #if canImport(Glibc)
 import Glibc
 #endif
 
-// Usage: index-benchmark build|noop|change-one SITE DB [german|unicode61]
+// Usage: index-benchmark build|noop|change-one|bare SITE DB [german|unicode61]
 //
 // One measurement per process, so that peak memory is this run's alone.
 // Prints one JSON line: wall and CPU seconds, posts, MB of post files, peak resident MB,
@@ -13,6 +14,9 @@ import Glibc
 //   build       deletes DB and indexes SITE from scratch with the tokenizer
 //   noop        re-indexes an up-to-date DB (nothing changed)
 //   change-one  edits one post, re-indexes, and restores the post
+//   bare        the reference: reads and extracts every post first (not timed),
+//               then times SQLite alone inserting that text into an FTS5 table
+//               with its built-in unicode61 tokenizer, in one transaction
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 4 else {
@@ -38,6 +42,34 @@ func peakResidentMB() -> Double {
 }
 
 let reader = try SiteReader(root: site)
+
+if mode == "bare" {
+    var texts: [[String]] = []
+    for file in try reader.postFiles() {
+        guard let post = try? reader.post(from: file, contents: reader.contents(of: file)),
+              reader.exclusionReason(for: post) == nil else { continue }
+        texts.append([post.title, post.tags.joined(separator: "\n"), post.description ?? "", post.body, post.code])
+    }
+    let bytes = texts.reduce(0) { $0 + $1.reduce(0) { $0 + $1.utf8.count } }
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+    let queue = try DatabaseQueue(path: db)
+    let start = Date()
+    let cpuStart = cpuSeconds()
+    try queue.write { db in
+        try db.execute(sql: """
+            CREATE VIRTUAL TABLE post_text USING fts5(title, tags, description, body, code,
+                                                      tokenize='unicode61 remove_diacritics 2')
+            """)
+        let insert = try db.makeStatement(sql: "INSERT INTO post_text VALUES (?, ?, ?, ?, ?)")
+        for text in texts { try insert.execute(arguments: StatementArguments(text)) }
+    }
+    let seconds = Date().timeIntervalSince(start)
+    print(String(format: #"{"mode": "bare", "tokenizer": "unicode61", "seconds": %.3f, "cpu_seconds": %.3f, "posts": %d, "mb": %.1f, "posts_per_s": %.0f, "mb_per_s": %.2f, "peak_mb": %.0f, "added": %d, "updated": 0, "unchanged": 0}"#,
+                 seconds, cpuSeconds() - cpuStart, texts.count, Double(bytes) / 1e6, Double(texts.count) / seconds,
+                 Double(bytes) / 1e6 / seconds, peakResidentMB(), texts.count))
+    exit(0)
+}
+
 var restore: (() throws -> Void)?
 switch mode {
 case "build":
