@@ -372,9 +372,12 @@ extension SearchIndex {
     /// Snippets of the page's posts, with the matched words between U+E000 and U+E001.
     ///
     /// The snippet function needs the MATCH. Each post is found by its rowid, which makes
-    /// FTS5 seek in each word's doclist, not scan it; but a prefix would be
-    /// expanded into all its words again for each post, so for a prefix one
-    /// query walks the matches between the page's lowest and highest rowid.
+    /// FTS5 seek in each word's doclist, not scan it; but each such query sets the
+    /// whole expression up again (and a prefix is expanded into all its words
+    /// again), so for a prefix, or when the page's posts lie close together (a
+    /// small site: fewer than 50 rowids per hit between them), one query walks the
+    /// matches between the page's lowest and highest rowid instead. On okfn-de
+    /// (495 posts) that makes searches 20% faster; at 50,000 posts, seeking is faster.
     private func snippets(for ids: [Int64], match: String?, db: Database) throws -> [Int64: String] {
         var snippets: [Int64: String] = [:]
         guard let match else {
@@ -383,7 +386,7 @@ extension SearchIndex {
             return snippets
         }
         let snippet = "\(SnippetFunction.name)(post_text)"
-        if SearchQuery.hasPrefix(match) || ProcessInfo.processInfo.environment["XEXP"] == "range", let first = ids.min(), let last = ids.max() {
+        if let first = ids.min(), let last = ids.max(), SearchQuery.hasPrefix(match) || last - first < Int64(ids.count) * 50 {
             // Integers formatted here, never user text: safe to write into the SQL.
             let list = ids.map(String.init).joined(separator: ", ")
             let rows = try Row.fetchCursor(db, sql: """
