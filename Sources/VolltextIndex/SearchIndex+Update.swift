@@ -189,7 +189,8 @@ extension SearchIndex {
         var hash = FNV1a()
         contents.withUnsafeBytes { hash.combine(bytes: $0) }
         hash.combine(0)
-        hash.combine(bytes: settings.utf8)
+        var settings = settings
+        settings.withUTF8 { hash.combine(bytes: UnsafeRawBufferPointer($0)) }
         return String(hash.value, radix: 16)
     }
 }

@@ -101,16 +101,16 @@ struct JekyllEntryFilter: Sendable {
     let rootRealPath: String
     let config: JekyllConfig
     /// `include` and `exclude` (less what `include` names), without leading slashes: made once, used per file.
-    private let includePatterns: [String]
-    private let excludePatterns: [String]
+    private let includePatterns: [GlobPattern]
+    private let excludePatterns: [GlobPattern]
 
     init(root: URL, config: JekyllConfig) {
         self.root = root
         self.config = config
         rootPath = root.path
         rootRealPath = Self.realPath(root.path) ?? root.path
-        func normalized(_ patterns: [String]) -> [String] {
-            patterns.map { String($0.drop { $0 == "/" }) }.filter { !$0.isEmpty }
+        func normalized(_ patterns: [String]) -> [GlobPattern] {
+            patterns.map { String($0.drop { $0 == "/" }) }.filter { !$0.isEmpty }.map(GlobPattern.init)
         }
         includePatterns = normalized(config.include)
         excludePatterns = normalized(config.exclude.filter { !config.include.contains($0) })
@@ -118,14 +118,27 @@ struct JekyllEntryFilter: Sendable {
 
     /// Whether `relativePath` (from the site root) is read; `entry` is the
     /// path as Jekyll tests it (relative to the folder being listed).
-    func keeps(entry: String, relativePath: String) -> Bool {
-        let name = entry.split(separator: "/").last.map(String.init) ?? entry
+    /// `isLink`: the entry is a symbolic link (the walk has looked already), so
+    /// only links cost a look at where they lead.
+    func keeps(entry: String, relativePath: String, isLink: Bool) -> Bool {
+        let name = entry.lastIndex(of: "/").map { String(entry[entry.index(after: $0)...]) } ?? entry
         if Self.globIncludes(includePatterns, entry) || Self.globIncludes(includePatterns, name) {
-            return !leadsOutOfSite(relativePath)
+            return !(isLink && leadsOutOfSite(relativePath))
         }
         if Self.isSpecial(entry) || Self.isSpecial(name) || name.hasSuffix("~") { return false }
         if Self.globIncludes(excludePatterns, relativePath) { return false }
-        return !leadsOutOfSite(relativePath)
+        return !(isLink && leadsOutOfSite(relativePath))
+    }
+
+    /// An `include` or `exclude` entry, with whether it has wildcards worked out once.
+    struct GlobPattern: Sendable {
+        let text: String
+        let isGlob: Bool
+
+        init(_ text: String) {
+            self.text = text
+            isGlob = text.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
+        }
     }
 
     static func isSpecial(_ name: some StringProtocol) -> Bool {
@@ -135,11 +148,11 @@ struct JekyllEntryFilter: Sendable {
 
     /// Jekyll's `glob_include?`: a pattern matches by `fnmatch` (where `*`
     /// crosses folders), as a prefix of the path, or as the folder itself.
-    static func globIncludes(_ patterns: [String], _ path: String) -> Bool {
+    static func globIncludes(_ patterns: [GlobPattern], _ path: String) -> Bool {
         patterns.contains { pattern in
             // A pattern without wildcards matches as a prefix anyway: fnmatch only for real globs.
-            if path.hasPrefix(pattern) || pattern == path + "/" { return true }
-            return pattern.contains { $0 == "*" || $0 == "?" || $0 == "[" } && fnmatch(pattern, path, 0) == 0
+            if path.utf8.starts(with: pattern.text.utf8) || pattern.text == path + "/" { return true }
+            return pattern.isGlob && fnmatch(pattern.text, path, 0) == 0
         }
     }
 

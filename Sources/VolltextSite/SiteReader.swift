@@ -137,7 +137,7 @@ public struct SiteReader: Sendable {
         for name in names where name != "_posts" && name != "_drafts" {
             let path = Self.join(folder, name)
             // Linked folders are not followed (they could lead out of the site, or in circles).
-            guard Self.kind(of: rootPath + "/" + path) == .folder, filter.keeps(entry: name, relativePath: path),
+            guard Self.kind(of: rootPath + "/" + path) == .folder, filter.keeps(entry: name, relativePath: path, isLink: false),
                   let children = Self.listing(rootPath + "/" + path) else { continue }
             visitFolder(path, names: children, into: &files)
         }
@@ -152,7 +152,8 @@ public struct SiteReader: Sendable {
             for name in names where !name.hasPrefix(".") {
                 let entry = Self.join(sub, name)
                 let path = Self.join(folder, entry)
-                switch Self.kind(of: rootPath + "/" + path) {
+                let kind = Self.kind(of: rootPath + "/" + path)
+                switch kind {
                 case .folder:
                     pending.append(entry)
                     continue
@@ -163,7 +164,7 @@ public struct SiteReader: Sendable {
                 }
                 let (base, pathExtension) = Self.splitExtension(name)
                 guard Self.markdownExtensions.contains(pathExtension.lowercased()),
-                      filter.keeps(entry: entry, relativePath: path) else { continue }
+                      filter.keeps(entry: entry, relativePath: path, isLink: kind == .link) else { continue }
                 if !isDraft {
                     guard let (date, slug) = Self.splitPostFileName(base) else { continue }
                     files.append(PostFile(path: path, isDraft: false, fileDate: date, slug: slug, folderCategories: categories))
