@@ -97,14 +97,6 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
                 try analyzer.wordRanges(utf8: text) { start, end in
                     try emit(bytes, colocated: false, start: start, end: end)
                 }
-            } else if let column = PretokenizedText.current?.column(for: text) {
-                // A post's column analyzed while it was read (see PretokenizedText).
-                try column.termBytes.withUnsafeBufferPointer { bytes in
-                    for term in column.terms {
-                        try emit(UnsafeBufferPointer(rebasing: bytes[Int(term.offset)..<Int(term.offset + term.length)]),
-                                 colocated: term.isColocated, start: Int(term.start), end: Int(term.end))
-                    }
-                }
             } else {
                 try analyzer.analyze(utf8: text, prefixForms: true) { term in
                     try term.withUTF8 { try emit($0, colocated: term.isColocated, start: term.start, end: term.end) }

@@ -1,14 +1,12 @@
 import Foundation
 
 /// Runs `produce(0)`, `produce(1)`, … on worker threads and hands the results
-/// out in order, at most `window` ahead of the consumer. Each worker has
-/// scratch state of its own (`makeScratch`, called on its thread), such as an
-/// analyzer, which is not shared.
+/// out in order, at most `window` ahead of the consumer.
 ///
 /// An index run reads and parses posts here while its one SQLite writer
 /// inserts the ones before: the reading does not need to wait for the
 /// writer, and the window bounds the memory of posts read but not yet written.
-final class OrderedPipeline<Output: Sendable, Scratch>: @unchecked Sendable {
+final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
     private var results: [Int: Output] = [:]
@@ -19,14 +17,11 @@ final class OrderedPipeline<Output: Sendable, Scratch>: @unchecked Sendable {
 
     private let count: Int
     private let window: Int
-    private let makeScratch: @Sendable () -> Scratch
-    private let produce: @Sendable (Int, inout Scratch) -> Output
+    private let produce: @Sendable (Int) -> Output
 
-    init(count: Int, workers: Int, window: Int, makeScratch: @escaping @Sendable () -> Scratch,
-         produce: @escaping @Sendable (Int, inout Scratch) -> Output) {
+    init(count: Int, workers: Int, window: Int, produce: @escaping @Sendable (Int) -> Output) {
         self.count = count
         self.window = max(1, window)
-        self.makeScratch = makeScratch
         self.produce = produce
         let workers = max(1, min(workers, count))
         running = count == 0 ? 0 : workers
@@ -62,7 +57,6 @@ final class OrderedPipeline<Output: Sendable, Scratch>: @unchecked Sendable {
     }
 
     private func work() {
-        var scratch = makeScratch()
         condition.lock()
         defer {
             running -= 1
@@ -75,16 +69,10 @@ final class OrderedPipeline<Output: Sendable, Scratch>: @unchecked Sendable {
             let index = nextToProduce
             nextToProduce += 1
             condition.unlock()
-            let output = produce(index, &scratch)
+            let output = produce(index)
             condition.lock()
             if !stopped { results[index] = output }
             condition.broadcast()
         }
-    }
-}
-
-extension OrderedPipeline where Scratch == Void {
-    convenience init(count: Int, workers: Int, window: Int, produce: @escaping @Sendable (Int) -> Output) {
-        self.init(count: count, workers: workers, window: window, makeScratch: {}) { index, _ in produce(index) }
     }
 }

@@ -61,9 +61,8 @@ extension SearchIndex {
                 // Read and parse on other cores while this thread writes; the
                 // writer takes the posts in file order, so ids are as before.
                 let hashes = known.mapValues(\.hash)
-                let pipeline = OrderedPipeline(count: files.count, workers: Self.readerThreads, window: 128,
-                                               makeScratch: { GermanAnalyzer() }) { index, analyzer in
-                    ReadPost(files[index], site: site, settings: settings, knownHash: hashes[files[index].path], analyzer: analyzer)
+                let pipeline = OrderedPipeline(count: files.count, workers: Self.readerThreads, window: 256) { index in
+                    ReadPost(files[index], site: site, settings: settings, knownHash: hashes[files[index].path])
                 }
                 defer { pipeline.stop() }
                 var done = 0
@@ -99,15 +98,13 @@ extension SearchIndex {
                             try writer.delete(id: existing.id)
                             report.removed += 1
                         }
-                    case let .post(post, hash, timestamp, expires, pretokenized):
+                    case let .post(post, hash, timestamp, expires):
                         if let existing {
                             try writer.delete(id: existing.id)
-                            try writer.insert(post, id: existing.id, hash: hash, timestamp: timestamp, expires: expires,
-                                              pretokenized: pretokenized)
+                            try writer.insert(post, id: existing.id, hash: hash, timestamp: timestamp, expires: expires)
                             report.updated += 1
                         } else {
-                            try writer.insert(post, id: nil, hash: hash, timestamp: timestamp, expires: expires,
-                                              pretokenized: pretokenized)
+                            try writer.insert(post, id: nil, hash: hash, timestamp: timestamp, expires: expires)
                             report.added += 1
                         }
                     }
@@ -210,13 +207,13 @@ private struct ReadPost: Sendable {
         case rejected(IndexReport.Rejection, mayBeRetracted: Bool)
         /// The site would not publish it.
         case excluded
-        case post(Post, hash: String, timestamp: Double, expires: Double?, pretokenized: PretokenizedText)
+        case post(Post, hash: String, timestamp: Double, expires: Double?)
     }
 
     let path: String
     let outcome: Outcome
 
-    init(_ file: SiteReader.PostFile, site: SiteReader, settings: String, knownHash: String?, analyzer: GermanAnalyzer) {
+    init(_ file: SiteReader.PostFile, site: SiteReader, settings: String, knownHash: String?) {
         path = file.path
         let contents: Data
         do {
@@ -242,8 +239,7 @@ private struct ReadPost: Sendable {
             return
         }
         outcome = .post(post, hash: hash, timestamp: site.visibleFrom(post).timeIntervalSince1970,
-                        expires: post.expiryDate.map { $0.instant(in: site.timeZone).timeIntervalSince1970 },
-                        pretokenized: PretokenizedText(PostWriter.columns(of: post), analyzer: analyzer))
+                        expires: post.expiryDate.map { $0.instant(in: site.timeZone).timeIntervalSince1970 })
     }
 }
 
@@ -258,7 +254,7 @@ extension IndexReport.Rejection {
 }
 
 /// Writes post rows with cached statements; one per index run.
-struct PostWriter {
+private struct PostWriter {
     let db: Database
     private var tagIDs: [String: Int64] = [:]
     private let analyzer = GermanAnalyzer()
@@ -273,13 +269,7 @@ struct PostWriter {
         try db.cachedStatement(sql: "DELETE FROM post WHERE id = ?").execute(arguments: [id])
     }
 
-    /// The FTS5 columns' texts, in the table's order.
-    static func columns(of post: Post) -> [String] {
-        [post.title, post.tags.joined(separator: "\n"), post.description ?? "", post.body, post.code]
-    }
-
-    mutating func insert(_ post: Post, id: Int64?, hash: String, timestamp: Double, expires: Double?,
-                         pretokenized: PretokenizedText? = nil) throws {
+    mutating func insert(_ post: Post, id: Int64?, hash: String, timestamp: Double, expires: Double?) throws {
         try db.cachedStatement(sql: """
             INSERT INTO post (id, path, url, title, date, sort_date, timestamp, lang, content_hash, indexed_at, expires)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'), ?)
@@ -287,9 +277,8 @@ struct PostWriter {
                 id, post.path, post.url, post.title, post.date.day10, post.date.sortKey, timestamp, post.lang, hash, expires,
             ])
         let rowID = db.lastInsertedRowID
-        let text = try db.cachedStatement(sql: "INSERT INTO post_text (rowid, title, tags, description, body, code) VALUES (?, ?, ?, ?, ?, ?)")
-        let arguments = StatementArguments([rowID.databaseValue] + Self.columns(of: post).map(\.databaseValue))
-        try PretokenizedText.$current.withValue(pretokenized) { try text.execute(arguments: arguments) }
+        try db.cachedStatement(sql: "INSERT INTO post_text (rowid, title, tags, description, body, code) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [rowID, post.title, post.tags.joined(separator: "\n"), post.description ?? "", post.body, post.code])
         // In the post's order; a second spelling of the same tag (or the same author twice) is one.
         for (position, tag) in post.tags.enumerated() {
             let tagID = try self.tagID(for: tag)

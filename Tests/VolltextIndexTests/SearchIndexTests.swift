@@ -479,29 +479,3 @@ struct RealSiteIndex {
         #expect(early.next() == nil)
     }
 }
-
-/// Index runs analyze posts while reading them and the tokenizer replays that
-/// (``PretokenizedText``); FTS5's `rebuild` analyzes every stored text again
-/// through the tokenizer itself. The two must give the same terms at the same
-/// places.
-@Suite struct ReplayedTokens {
-    @Test func equalWhatTheAnalyzerGives() throws {
-        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Examples/blog")
-        let root = SharedData.isPresent ? try SharedData.url("corpus/okfn-de") : example
-        let folder = try TemporarySite()
-        let index = try SearchIndex(path: folder.indexPath, create: true)
-        _ = try index.update(from: SiteReader(root: root))
-        func instances() throws -> [Row] {
-            try index.pool.write { db in
-                try db.execute(sql: "CREATE VIRTUAL TABLE IF NOT EXISTS temp.instances USING fts5vocab(main, post_text, instance)")
-                return try Row.fetchAll(db, sql: "SELECT term, doc, col, offset FROM temp.instances ORDER BY term, doc, col, offset")
-            }
-        }
-        let replayed = try instances()
-        try index.pool.write { db in try db.execute(sql: "INSERT INTO post_text(post_text) VALUES ('rebuild')") }
-        let analyzed = try instances()
-        #expect(replayed.count > 10_000)
-        #expect(replayed == analyzed)
-    }
-}
