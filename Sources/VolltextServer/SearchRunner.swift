@@ -29,6 +29,9 @@ final class SearchRunner: Sendable {
         self.maxWait = maxWait
     }
 
+    /// Requests waiting for a place now.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
     func run<T: Sendable>(_ work: () async throws -> T) async throws -> T {
         guard await acquire() else { throw ServerBusy() }
         defer { release() }

@@ -8,18 +8,28 @@ import Testing
 
     /// Under steady load, a request gives up only after waiting its own full
     /// time, not when an earlier request's timer runs out. The places are held
-    /// and let go by the test, so only the timers' times matter (±0.2 s).
+    /// and let go by the test, and each step waits for the runner to be where
+    /// it should, so that only the timers' times matter, with over a second to
+    /// spare on a loaded machine.
     @Test func eachWaiterWaitsItsOwnTime() async throws {
-        let runner = SearchRunner(limit: 1, maxWait: .seconds(2))
-        let releaseFirst = Gate(), releaseSecond = Gate()
-        let first = Task { try await runner.run { try await releaseFirst.wait() } }
-        try await sleep(0.05)
-        let second = Task { try await runner.run { try await releaseSecond.wait() } }  // its timer ends at 2.05 s
-        try await sleep(0.45)
-        releaseFirst.open()  // the second runs from 0.5 s
+        let maxWait = 3.0
+        let runner = SearchRunner(limit: 1, maxWait: .milliseconds(Int(maxWait * 1000)))
+        func waitUntil(_ condition: () -> Bool) async throws {
+            while !condition() { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        let firstRuns = Gate(), releaseFirst = Gate(), secondRuns = Gate(), releaseSecond = Gate()
+        let first = Task { try await runner.run { firstRuns.open(); try await releaseFirst.wait() } }
+        try await firstRuns.wait()
+        let second = Task { try await runner.run { secondRuns.open(); try await releaseSecond.wait() } }
+        try await waitUntil { runner.waitingCount == 1 }
+        let secondWaits = ContinuousClock.now  // its timer runs out by secondWaits + maxWait
+        releaseFirst.open()
         try await first.value
-        let third = Task { try await runner.run { 3 } }  // waits from 0.5 s: its own time ends at 2.5 s
-        try await sleep(1.7)  // 2.2 s: past the second's timer, not the third's
+        try await secondRuns.wait()
+        try await sleep(maxWait / 2)
+        let third = Task { try await runner.run { 3 } }  // its own time runs out 1.5 s after the second's
+        try await waitUntil { runner.waitingCount == 1 }
+        try await Task.sleep(until: secondWaits + .milliseconds(Int(maxWait * 1000) + 100))
         releaseSecond.open()
         try await second.value
         #expect(try await third.value == 3)
