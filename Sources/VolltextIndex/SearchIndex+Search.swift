@@ -385,7 +385,10 @@ extension SearchIndex {
             for id in ids { snippets[id] = try String.fetchOne(statement, arguments: [id]) }
             return snippets
         }
-        let snippet = "\(SnippetFunction.name)(post_text)"
+        // volltext_snippet reads word positions with the German analyzer: the
+        // unicode61 reference index keeps FTS5's own snippet().
+        let snippet = analyzesGerman ? "\(SnippetFunction.name)(post_text)"
+            : "snippet(post_text, 3, char(57344), char(57345), '…', 24)"
         if let first = ids.min(), let last = ids.max(), SearchQuery.hasPrefix(match) || last - first < Int64(ids.count) * 50 {
             // Integers formatted here, never user text: safe to write into the SQL.
             let list = ids.map(String.init).joined(separator: ", ")

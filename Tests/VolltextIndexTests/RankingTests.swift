@@ -126,3 +126,15 @@ struct Snippets {
         #expect(compared > 1_000)
     }
 }
+
+@Suite struct ReferenceIndexSnippets {
+    /// The unicode61 reference counts word positions its own way
+    /// (`Bürger*innen` is two words there): its snippets stay FTS5's.
+    @Test func unicode61MarksItsOwnWords() throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post(body: "Die Bürger*innen und Bürger*innen lesen offene Daten gern."))
+        let index = try SearchIndex(path: site.indexPath, create: true, tokenizer: .unicode61)
+        _ = try index.update(from: SiteReader(root: site.root))
+        #expect(try index.search(SearchRequest(query: "Daten")).hits.first?.snippet.matchedWords == ["Daten"])
+    }
+}
