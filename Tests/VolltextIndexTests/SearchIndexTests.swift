@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 import Testing
 @testable import VolltextIndex
 import VolltextSite
@@ -457,21 +456,25 @@ struct RealSiteIndex {
     /// Results come out in order whatever order the workers finish in, never
     /// more than the window ahead, and stopping early leaves no worker running.
     @Test func orderedAndBounded() {
-        let ahead = Mutex(0)
-        let consumed = Mutex(0)
+        // NSLock, not Mutex: ThreadSanitizer sees pthread locks, not Mutex's futex.
+        final class Counters: @unchecked Sendable {
+            let lock = NSLock()
+            var ahead = 0, consumed = 0
+        }
+        let counters = Counters()
         let pipeline = OrderedPipeline(count: 500, workers: 3, window: 8) { index in
             usleep(UInt32.random(in: 0...200))
-            ahead.withLock { $0 = max($0, index - consumed.withLock { $0 }) }
+            counters.lock.withLock { counters.ahead = max(counters.ahead, index - counters.consumed) }
             return index
         }
         var seen: [Int] = []
         while let value = pipeline.next() {
             seen.append(value)
-            consumed.withLock { $0 += 1 }
+            counters.lock.withLock { counters.consumed += 1 }
         }
         pipeline.stop()
         #expect(seen == Array(0..<500))
-        #expect(ahead.withLock { $0 } <= 8)
+        #expect(counters.lock.withLock { counters.ahead } <= 8)
 
         let early = OrderedPipeline(count: 10_000, workers: 2, window: 16) { $0 }
         #expect(early.next() == 0)

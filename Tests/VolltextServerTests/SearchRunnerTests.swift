@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import VolltextServer
 
@@ -47,9 +46,11 @@ import Testing
     }
 }
 
-/// A place held until the test lets it go.
-private final class Gate: Sendable {
-    private let isOpen = Mutex(false)
-    func open() { isOpen.withLock { $0 = true } }
-    func wait() async throws { while !isOpen.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) } }
+/// A place held until the test lets it go. (NSLock, not Mutex: ThreadSanitizer
+/// sees pthread locks, not Mutex's futex.)
+private final class Gate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isOpen = false
+    func open() { lock.withLock { isOpen = true } }
+    func wait() async throws { while !lock.withLock({ isOpen }) { try await Task.sleep(for: .milliseconds(5)) } }
 }
