@@ -13,8 +13,13 @@ import Testing
     @Test func eachWaiterWaitsItsOwnTime() async throws {
         let maxWait = 3.0
         let runner = SearchRunner(limit: 1, maxWait: .milliseconds(Int(maxWait * 1000)))
+        // Bounded: on a starved machine a request may give up before it is seen waiting.
         func waitUntil(_ condition: () -> Bool) async throws {
-            while !condition() { try await Task.sleep(for: .milliseconds(5)) }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !condition() {
+                guard ContinuousClock.now < deadline else { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(5))
+            }
         }
         let firstRuns = Gate(), releaseFirst = Gate(), secondRuns = Gate(), releaseSecond = Gate()
         let first = Task { try await runner.run { firstRuns.open(); try await releaseFirst.wait() } }
