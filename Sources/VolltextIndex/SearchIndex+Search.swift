@@ -336,7 +336,7 @@ extension SearchIndex {
         }
         var order = Array(ids.indices)
         let end = min(offset + limit, order.count)
-        var selection = Selection(keys: keys)
+        let selection = Selection(keys: keys)
         selection.select(offset, in: &order, from: 0, to: order.count)
         if end < order.count { selection.select(end, in: &order, from: offset, to: order.count) }
         order[offset..<end].sort { keys[$0] > keys[$1] }
@@ -481,19 +481,16 @@ struct PageKey: Comparable {
 
 /// Quickselect over indexes into `keys`, best (largest) first.
 struct Selection {
+    /// Pivots are random, so no input is a worst case; the page does not depend
+    /// on them, since no two keys are equal.
     let keys: [PageKey]
-    /// A fixed-seed generator: pivots are random enough for any input, and a
-    /// search gives the same page every time (the keys never tie anyway).
-    private var random = SplitMix64(seed: 0x5EED)
-
-    init(keys: [PageKey]) { self.keys = keys }
 
     /// Reorders `order[from..<to]` so that position `nth` holds the element
     /// that belongs there, the better ones before it and the rest after.
-    mutating func select(_ nth: Int, in order: inout [Int], from: Int, to: Int) {
+    func select(_ nth: Int, in order: inout [Int], from: Int, to: Int) {
         var (low, high) = (from, to - 1)
         while low < high {
-            let pivot = keys[order[Int.random(in: low...high, using: &random)]]
+            let pivot = keys[order[Int.random(in: low...high)]]
             // Three-way partition: better than the pivot, the pivot, worse.
             var (lessEnd, index, greaterStart) = (low, low, high + 1)
             while index < greaterStart {
@@ -511,21 +508,6 @@ struct Selection {
             }
             if nth < lessEnd { high = lessEnd - 1 } else if nth >= greaterStart { low = greaterStart } else { return }
         }
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and well spread.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
