@@ -91,36 +91,99 @@ enum SnippetFunction {
             let text = UnsafeBufferPointer(start: UnsafeRawPointer(textPointer).assumingMemoryBound(to: UInt8.self),
                                            count: Int(textLength))
             let documentWords = Int(words)
-            // Word byte ranges, as far as any passage can reach.
-            let lastWord = (matches.map(\.position).max() ?? 0) + SnippetFunction.passageWords - 1
             var ranges: [(start: Int, end: Int)] = []
-            ranges.reserveCapacity(min(lastWord + 1, 4_096))
-            struct Enough: Error {}
-            try? analyzer.wordRanges(utf8: text) { start, end in
-                ranges.append((start, end))
-                if ranges.count > lastWord { throw Enough() }
+            let start: Int
+            if matches.indices.dropFirst().allSatisfy({ matches[$0 - 1].position <= matches[$0].position }) {
+                start = bestStartReading(text, documentWords: documentWords, analyzer: analyzer, into: &ranges)
+            } else {
+                // FTS5 lists matches by position; were they not, read as far as any passage can reach.
+                let lastWord = (matches.map(\.position).max() ?? 0) + SnippetFunction.passageWords - 1
+                Self.readWords(text, analyzer: analyzer, into: &ranges) { position, _ in position < lastWord }
+                let sentenceStarts = ranges.indices.filter { Self.startsSentence(text, at: ranges[$0].start, position: $0) }
+                start = bestStart(words: documentWords, sentenceStarts: sentenceStarts)
             }
-            let start = bestStart(words: documentWords, sentenceStarts: sentenceStarts(text, ranges))
             output = marked(text, ranges: ranges, from: start, documentWords: documentWords)
             return SQLITE_OK
         }
 
-        /// Word positions that start a sentence: the first word, and each word
-        /// after whitespace that follows a `.` or `:`.
-        private func sentenceStarts(_ text: UnsafeBufferPointer<UInt8>, _ ranges: [(start: Int, end: Int)]) -> [Int] {
-            var starts: [Int] = []
-            for (position, range) in ranges.enumerated() {
-                if position == 0 {
-                    starts.append(0)
-                    continue
-                }
-                var index = range.start - 1
-                while index >= 0, [0x20, 0x09, 0x0A, 0x0D].contains(text[index]) { index -= 1 }
-                if index != range.start - 1, index >= 0, text[index] == UInt8(ascii: ".") || text[index] == UInt8(ascii: ":") {
-                    starts.append(position)
-                }
+        /// Appends the body's word ranges to `ranges`, position by position,
+        /// while `more` (given the position just read and its first byte) answers true.
+        private static func readWords(_ text: UnsafeBufferPointer<UInt8>, analyzer: GermanAnalyzer,
+                                      into ranges: inout [(start: Int, end: Int)], while more: (Int, Int) -> Bool) {
+            struct Enough: Error {}
+            try? analyzer.wordRanges(utf8: text) { start, end in
+                ranges.append((start, end))
+                if !more(ranges.count - 1, start) { throw Enough() }
             }
-            return starts
+        }
+
+        /// Whether the word at `position`, starting at byte `start`, starts a
+        /// sentence: the first word, and each word after whitespace that follows a `.` or `:`.
+        private static func startsSentence(_ text: UnsafeBufferPointer<UInt8>, at start: Int, position: Int) -> Bool {
+            if position == 0 { return true }
+            var index = start - 1
+            while index >= 0, [0x20, 0x09, 0x0A, 0x0D].contains(text[index]) { index -= 1 }
+            return index != start - 1 && index >= 0 && (text[index] == UInt8(ascii: ".") || text[index] == UInt8(ascii: ":"))
+        }
+
+        /// ``bestStart(words:sentenceStarts:)``'s choice, made while reading the
+        /// words: each match's passages are scored when the reading reaches it,
+        /// and once no later passage can score above the best so far (a later
+        /// one wins only with a higher score), the reading goes on only through
+        /// the best passage. For a common word in a long post that is often far
+        /// before its last match. Needs the matches in position order.
+        private func bestStartReading(_ text: UnsafeBufferPointer<UInt8>, documentWords: Int, analyzer: GermanAnalyzer,
+                                      into ranges: inout [(start: Int, end: Int)]) -> Int {
+            let length = SnippetFunction.passageWords
+            let withSentences = documentWords > length
+            // The passage from each match, and the best score of any from there on:
+            // no passage starting at or after a match scores more than that.
+            let fromMatch = matches.map { score(from: $0.position, words: documentWords) }
+            var bestFrom = fromMatch.map(\.score)
+            for index in bestFrom.indices.dropLast().reversed() { bestFrom[index] = max(bestFrom[index], bestFrom[index + 1]) }
+            var (bestScore, best) = (0, 0)
+            var sentenceStart = 0
+            var next = 0  // the next match to score
+            var deciding = !matches.isEmpty
+            var readAny = false  // bestStart proposes sentences only once it has read a word
+
+            /// Scores the matches at or before `position`, as `bestStart` does;
+            /// false once no later match's passages can win.
+            func scoreMatches(through position: Int) -> Bool {
+                while next < matches.count, matches[next].position <= position {
+                    let match = matches[next]
+                    if fromMatch[next].score > bestScore { (bestScore, best) = fromMatch[next] }
+                    if withSentences, readAny, sentenceStart < match.position {
+                        let sentenceScore = score(from: sentenceStart, words: documentWords).score + (sentenceStart == 0 ? 120 : 100)
+                        if sentenceScore > bestScore { (bestScore, best) = (sentenceScore, sentenceStart) }
+                    }
+                    next += 1
+                }
+                guard next < matches.count else { return false }
+                // A later match's own passage scores at most bestFrom[next]. Its
+                // sentence starts at or after this one, and a passage from there
+                // scores at most what the one from this start or from a match after it does.
+                var bound = bestFrom[next]
+                if withSentences {
+                    let firstAfter = matches[..<next].lastIndex { $0.position < sentenceStart }.map { $0 + 1 } ?? 0
+                    bound = max(bound, max(score(from: sentenceStart, words: documentWords).score, bestFrom[firstAfter])
+                                + (sentenceStart == 0 ? 120 : 100))
+                }
+                return bound > bestScore
+            }
+
+            // Never further than bestStart's reading: the last match and one passage.
+            let lastWord = (matches.last?.position ?? 0) + length - 1
+            Self.readWords(text, analyzer: analyzer, into: &ranges) { position, start in
+                readAny = true
+                if deciding {
+                    if withSentences, Self.startsSentence(text, at: start, position: position) { sentenceStart = position }
+                    if matches[next].position <= position { deciding = scoreMatches(through: position) }
+                }
+                return position < lastWord && (deciding || position < best + length - 1)
+            }
+            if deciding { _ = scoreMatches(through: .max) }  // matches beyond the words read
+            return best
         }
 
         /// The score of the passage from word `start`, and where a passage
