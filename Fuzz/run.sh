@@ -10,12 +10,12 @@ cd "$(dirname "$0")"
 seconds=${1:-600}
 targets=${2:-"FuzzAnalyzer FuzzSiteReader FuzzQuery"}
 shared=${VOLLTEXT_SHARED:-../../shared}
-# Note: SwiftPM's --sanitize instruments the root package's targets only, so the
-# Volltext modules (a dependency here) get ASan checks through -Xswiftc but no
-# coverage counters: the fuzzers mutate the real-post seeds without coverage
-# feedback from the library code. (swiftc's -sanitize-coverage only offers
-# trace-pc-guard, which current libFuzzer rejects.)
-flags=(--scratch-path .build-fuzz -c debug --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=address)
+# SwiftPM's --sanitize instruments the root package's targets only; the same
+# flags through -Xswiftc instrument every module, so the Volltext modules (a
+# dependency here) get ASan checks and libFuzzer's coverage counters, and the
+# fuzzers steer by what they reach in the library code.
+flags=(--scratch-path .build-fuzz -c debug --sanitize=fuzzer --sanitize=address
+       -Xswiftc -sanitize=address -Xswiftc -sanitize=fuzzer)
 swift build "${flags[@]}" 2>&1 | tail -1
 bin=$(swift build "${flags[@]}" --show-bin-path)
 run() {
