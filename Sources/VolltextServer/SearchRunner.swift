@@ -21,12 +21,24 @@ final class SearchRunner: Sendable {
     private let state = Mutex(State())
     private let limit: Int
     private let maxWait: Duration
-    /// Only for the timers of waiting requests.
-    private let timers = DispatchQueue(label: "volltext.search-wait")
+    /// Calls its closure once `maxWait` has passed: a timer on a dispatch
+    /// queue, or the test's own hand.
+    private let startTimer: @Sendable (Duration, @escaping @Sendable () -> Void) -> Void
 
-    init(limit: Int, maxWait: Duration = .seconds(1)) {
+    init(limit: Int, maxWait: Duration = .seconds(1),
+         startTimer: @escaping @Sendable (Duration, @escaping @Sendable () -> Void) -> Void = SearchRunner.dispatchTimer) {
         self.limit = max(1, limit)
         self.maxWait = maxWait
+        self.startTimer = startTimer
+    }
+
+    /// Only for the timers of waiting requests.
+    private static let timers = DispatchQueue(label: "volltext.search-wait")
+
+    static func dispatchTimer(_ duration: Duration, _ expire: @escaping @Sendable () -> Void) {
+        let (seconds, attoseconds) = duration.components
+        timers.asyncAfter(deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)),
+                          execute: expire)
     }
 
     /// Requests waiting for a place now.
@@ -40,20 +52,25 @@ final class SearchRunner: Sendable {
 
     /// True once a place is free; false if none came free within `maxWait`.
     private func acquire() async -> Bool {
-        let ticket = state.withLock { state -> Int? in
-            guard state.running >= limit else {
-                state.running += 1
-                return nil
-            }
-            state.nextTicket += 1
-            return state.nextTicket
-        }
-        guard let ticket else { return true }
+        if state.withLock({ state -> Bool in
+            guard state.running < limit else { return false }
+            state.running += 1
+            return true
+        }) { return true }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            state.withLock { $0.waiting.append((ticket, continuation)) }
-            let (seconds, attoseconds) = maxWait.components
-            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-            timers.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in self?.giveUp(ticket) }
+            // Looked at again under the same lock that queues the request: a place
+            // let go since the look above is taken now, not lost while it waits.
+            let ticket = state.withLock { state -> Int? in
+                guard state.running >= limit else {
+                    state.running += 1
+                    return nil
+                }
+                state.nextTicket += 1
+                state.waiting.append((state.nextTicket, continuation))
+                return state.nextTicket
+            }
+            guard let ticket else { return continuation.resume(returning: true) }
+            startTimer(maxWait) { [weak self] in self?.giveUp(ticket) }
         }
     }
 

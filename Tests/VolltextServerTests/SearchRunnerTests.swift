@@ -2,52 +2,83 @@ import Foundation
 import Testing
 @testable import VolltextServer
 
+/// The runner's timers are the test's own (``ManualTimers``): each step waits
+/// for the runner to be where it should, and a request's time runs out when
+/// the test says so, so no result depends on how fast a loaded machine runs.
 @Suite struct SearchRunnerTests {
-    private func sleep(_ seconds: Double) async throws { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
-
-    /// Under steady load, a request gives up only after waiting its own full
-    /// time, not when an earlier request's timer runs out. The places are held
-    /// and let go by the test, and each step waits for the runner to be where
-    /// it should, so that only the timers' times matter, with over a second to
-    /// spare on a loaded machine.
+    /// Under steady load, a request gives up only when its own time runs out,
+    /// not when an earlier request's timer does.
     @Test func eachWaiterWaitsItsOwnTime() async throws {
-        let maxWait = 3.0
-        let runner = SearchRunner(limit: 1, maxWait: .milliseconds(Int(maxWait * 1000)))
-        // Bounded: on a starved machine a request may give up before it is seen waiting.
-        func waitUntil(_ condition: () -> Bool) async throws {
-            let deadline = ContinuousClock.now + .seconds(20)
-            while !condition() {
-                guard ContinuousClock.now < deadline else { throw CancellationError() }
-                try await Task.sleep(for: .milliseconds(5))
-            }
-        }
+        let timers = ManualTimers()
+        let runner = SearchRunner(limit: 1, maxWait: .seconds(3), startTimer: timers.start)
         let firstRuns = Gate(), releaseFirst = Gate(), secondRuns = Gate(), releaseSecond = Gate()
         let first = Task { try await runner.run { firstRuns.open(); try await releaseFirst.wait() } }
         try await firstRuns.wait()
         let second = Task { try await runner.run { secondRuns.open(); try await releaseSecond.wait() } }
-        try await waitUntil { runner.waitingCount == 1 }
-        let secondWaits = ContinuousClock.now  // its timer runs out by secondWaits + maxWait
+        try await waitUntil { runner.waitingCount == 1 && timers.count == 1 }  // timer 0: the second's
         releaseFirst.open()
         try await first.value
-        try await secondRuns.wait()
-        try await sleep(maxWait / 2)
-        let third = Task { try await runner.run { 3 } }  // its own time runs out 1.5 s after the second's
-        try await waitUntil { runner.waitingCount == 1 }
-        try await Task.sleep(until: secondWaits + .milliseconds(Int(maxWait * 1000) + 100))
+        try await secondRuns.wait()  // the place passed on to the second
+        let third = Task { try await runner.run { 3 } }
+        try await waitUntil { runner.waitingCount == 1 && timers.count == 2 }  // timer 1: the third's
+        timers.fire(0)  // the second's time is over, but it no longer waits
+        #expect(runner.waitingCount == 1, "the third request gave up on the second's timer")
         releaseSecond.open()
         try await second.value
         #expect(try await third.value == 3)
     }
 
     @Test func aRequestWaitingTooLongIsTurnedAway() async throws {
-        let runner = SearchRunner(limit: 1, maxWait: .milliseconds(200))
+        let timers = ManualTimers()
+        let runner = SearchRunner(limit: 1, maxWait: .milliseconds(200), startTimer: timers.start)
         let running = Gate(), release = Gate()
         let slow = Task { try await runner.run { running.open(); try await release.wait() } }
         try await running.wait()
-        await #expect(throws: ServerBusy.self) { try await runner.run { 1 } }
+        let late = Task { try await runner.run { 1 } }
+        try await waitUntil { runner.waitingCount == 1 && timers.count == 1 }
+        #expect(timers.durations == [.milliseconds(200)])
+        timers.fire(0)
+        await #expect(throws: ServerBusy.self) { try await late.value }
+        #expect(runner.waitingCount == 0)
         release.open()
         try await slow.value
         #expect(try await runner.run { 2 } == 2)
+    }
+
+    @Test func theDispatchTimerFiresAfterItsTime() async throws {
+        let fired = Gate()
+        let start = ContinuousClock.now
+        SearchRunner.dispatchTimer(.milliseconds(50)) { fired.open() }
+        try await fired.wait()
+        #expect(ContinuousClock.now - start >= .milliseconds(50))
+    }
+}
+
+/// Polls `condition` until it holds; fails after 20 s instead of hanging.
+private func waitUntil(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw TimedOut() }
+        try await Task.sleep(for: .milliseconds(2))
+    }
+}
+
+private struct TimedOut: Error {}
+
+/// Timers that fire only when the test fires them.
+private final class ManualTimers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var started: [(duration: Duration, expire: @Sendable () -> Void)] = []
+
+    var count: Int { lock.withLock { started.count } }
+    var durations: [Duration] { lock.withLock { started.map(\.duration) } }
+
+    func start(_ duration: Duration, _ expire: @escaping @Sendable () -> Void) {
+        lock.withLock { started.append((duration, expire)) }
+    }
+
+    func fire(_ index: Int) {
+        lock.withLock { started[index].expire }()
     }
 }
 
@@ -57,5 +88,5 @@ private final class Gate: @unchecked Sendable {
     private let lock = NSLock()
     private var isOpen = false
     func open() { lock.withLock { isOpen = true } }
-    func wait() async throws { while !lock.withLock({ isOpen }) { try await Task.sleep(for: .milliseconds(5)) } }
+    func wait() async throws { try await waitUntil { lock.withLock { isOpen } } }
 }
