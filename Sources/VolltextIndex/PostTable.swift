@@ -20,6 +20,8 @@ final class PostTable: Sendable {
         let lengths: [UInt32]
         /// Rank by `sort_date`: larger is newer, equal for the same time.
         let order: [Int32]
+        /// Ids that are posts.
+        let postCount: Int
         /// `YYYY-MM-DD`, for `since` and `until`.
         let dates: [String]
         /// Post `p`'s tag ids are `tagIDs[tagStarts[p]..<tagStarts[p + 1]]`.
@@ -135,7 +137,7 @@ final class PostTable: Sendable {
             if let key = String.fromDatabaseValue(row[2]) { tagIDsByKey[key] = id }
         }
         let tagIDLimit = Int(max(tagIDs.max() ?? 0, tagNames.keys.max() ?? 0, 0)) + 1
-        return Snapshot(generation: generation, lengths: lengths, order: order, dates: dates,
+        return Snapshot(generation: generation, lengths: lengths, order: order, postCount: order.count { $0 >= 0 }, dates: dates,
                         tagStarts: tagStarts, tagIDs: tagIDs, tagNames: tagNames, tagIDsByKey: tagIDsByKey,
                         tagIDLimit: tagIDLimit)
     }

@@ -31,8 +31,8 @@ struct SearchController: Sendable {
         }
         router.get("/api/health") { _, _ in
             try await APIError.mapping {
-                let statistics = try await self.served.current().statistics()
-                return Uncached(Health(status: "ok", posts: statistics.posts, lastIndexed: statistics.lastIndexed))
+                let health = try await self.served.current().health()
+                return Uncached(Health(status: "ok", posts: health.posts, lastIndexed: health.lastIndexed))
             }
         }
     }

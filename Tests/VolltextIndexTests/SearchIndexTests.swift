@@ -482,3 +482,28 @@ struct RealSiteIndex {
         #expect(early.next() == nil)
     }
 }
+
+@Suite struct HealthReads {
+    /// The health check reads the post count from memory: it must still say
+    /// what `volltext stats` says, after each index run, drafts and
+    /// unpublished posts not counted.
+    @Test func healthAgreesWithStatisticsAfterEachRun() async throws {
+        let site = try TemporarySite()
+        try site.write("_posts/2020-01-01-a.md", TemporarySite.post(title: "A"))
+        try site.write("_posts/2020-01-02-b.md", TemporarySite.post(title: "B"))
+        try site.write("_posts/2020-01-03-c.md", TemporarySite.post(title: "C", extra: "published: false"))
+        try site.write("_drafts/d.md", TemporarySite.post(title: "D"))
+        let index = try SearchIndex(path: site.indexPath, create: true)
+        _ = try index.update(from: SiteReader(root: site.root))
+        var health = try await index.health()
+        var statistics = try await index.statistics()
+        #expect(health == IndexHealth(posts: 2, lastIndexed: statistics.lastIndexed))
+        #expect(statistics.posts == 2 && statistics.lastIndexed != nil)
+
+        try site.remove("_posts/2020-01-01-a.md")
+        _ = try index.update(from: SiteReader(root: site.root))
+        health = try await index.health()
+        statistics = try await index.statistics()
+        #expect(health == IndexHealth(posts: 1, lastIndexed: statistics.lastIndexed))
+    }
+}
