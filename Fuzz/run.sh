@@ -14,7 +14,7 @@ shared=${VOLLTEXT_SHARED:-../../shared}
 # flags through -Xswiftc instrument every module, so the Volltext modules (a
 # dependency here) get ASan checks and libFuzzer's coverage counters, and the
 # fuzzers steer by what they reach in the library code.
-flags=(--scratch-path .build-fuzz -c debug --sanitize=fuzzer --sanitize=address
+flags=(--scratch-path .build-fuzz -c release --sanitize=fuzzer --sanitize=address
        -Xswiftc -sanitize=address -Xswiftc -sanitize=fuzzer)
 swift build "${flags[@]}" 2>&1 | tail -1
 bin=$(swift build "${flags[@]}" --show-bin-path)
@@ -32,7 +32,7 @@ run() {
     fi
     echo "== $target for ${seconds}s"
     ASAN_OPTIONS=detect_leaks=0 "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -detect_leaks=0 \
-        -artifact_prefix="$findings/" -print_final_stats=1 2>&1 | grep -E '^(#[0-9]+ +DONE|stat::|==[0-9]+==ERROR|SUMMARY|Done)' || true
+        -artifact_prefix="$findings/" -print_final_stats=1 2>&1 | grep -E '^(#[0-9]+[[:space:]]+DONE|stat::|==[0-9]+==ERROR|SUMMARY|Done)' || true
     ls "$findings" | head
 }
 # One process each, side by side: each gets its time, whatever the others do.
