@@ -134,27 +134,71 @@ enum SnippetFunction {
         /// before its last match. Needs the matches in position order.
         private func bestStartReading(_ text: UnsafeBufferPointer<UInt8>, documentWords: Int, analyzer: GermanAnalyzer,
                                       into ranges: inout [(start: Int, end: Int)]) -> Int {
-            let length = SnippetFunction.passageWords
-            let withSentences = documentWords > length
-            // The passage from each match, and the best score of any from there on:
-            // no passage starting at or after a match scores more than that.
-            let fromMatch = matches.map { score(from: $0.position, words: documentWords) }
-            var bestFrom = fromMatch.map(\.score)
-            for index in bestFrom.indices.dropLast().reversed() { bestFrom[index] = max(bestFrom[index], bestFrom[index + 1]) }
-            var (bestScore, best) = (0, 0)
+            var choice = PassageChoice(row: self, documentWords: documentWords)
+            // Never further than bestStart's reading: the last match and one passage.
+            let lastWord = (matches.last?.position ?? 0) + SnippetFunction.passageWords - 1
+            Self.readWords(text, analyzer: analyzer, into: &ranges) { position, start in
+                choice.read(position, startsSentence: choice.deciding && Self.startsSentence(text, at: start, position: position))
+                return position < lastWord && choice.needsWord(after: position)
+            }
+            return choice.finished()
+        }
+
+        /// The state of ``bestStartReading``: a struct changed in place, so that
+        /// the per-word calls need no exclusivity checks at run time.
+        private struct PassageChoice {
+            let row: Row
+            let documentWords: Int
+            let withSentences: Bool
+            /// The score of the passage from each match, and where its centred passage starts.
+            let fromMatch: [(score: Int, centred: Int)]
+            /// The best score of a passage from match `i` or a later one: no passage
+            /// starting at or after match `i` scores more.
+            let bestFrom: [Int]
+            var bestScore = 0, best = 0
             var sentenceStart = 0
-            var next = 0  // the next match to score
-            var deciding = !matches.isEmpty
-            var readAny = false  // bestStart proposes sentences only once it has read a word
+            /// bestStart proposes sentences only once it has read a word.
+            var readAny = false
+            /// The next match to score.
+            var next = 0
+            var deciding: Bool
+
+            init(row: Row, documentWords: Int) {
+                self.row = row
+                self.documentWords = documentWords
+                withSentences = documentWords > SnippetFunction.passageWords
+                fromMatch = row.matches.map { row.score(from: $0.position, words: documentWords) }
+                var bestFrom = fromMatch.map(\.score)
+                for index in bestFrom.indices.dropLast().reversed() { bestFrom[index] = max(bestFrom[index], bestFrom[index + 1]) }
+                self.bestFrom = bestFrom
+                deciding = !row.matches.isEmpty
+            }
+
+            mutating func read(_ position: Int, startsSentence: Bool) {
+                readAny = true
+                guard deciding else { return }
+                if withSentences, startsSentence { sentenceStart = position }
+                if row.matches[next].position <= position { deciding = scoreMatches(through: position) }
+            }
+
+            func needsWord(after position: Int) -> Bool {
+                deciding || position < best + SnippetFunction.passageWords - 1
+            }
+
+            /// The first word of the best passage, once every word needed was read.
+            mutating func finished() -> Int {
+                if deciding { _ = scoreMatches(through: .max) }  // matches beyond the words read
+                return best
+            }
 
             /// Scores the matches at or before `position`, as `bestStart` does;
             /// false once no later match's passages can win.
-            func scoreMatches(through position: Int) -> Bool {
+            private mutating func scoreMatches(through position: Int) -> Bool {
+                let matches = row.matches
                 while next < matches.count, matches[next].position <= position {
-                    let match = matches[next]
                     if fromMatch[next].score > bestScore { (bestScore, best) = fromMatch[next] }
-                    if withSentences, readAny, sentenceStart < match.position {
-                        let sentenceScore = score(from: sentenceStart, words: documentWords).score + (sentenceStart == 0 ? 120 : 100)
+                    if withSentences, readAny, sentenceStart < matches[next].position {
+                        let sentenceScore = row.score(from: sentenceStart, words: documentWords).score + (sentenceStart == 0 ? 120 : 100)
                         if sentenceScore > bestScore { (bestScore, best) = (sentenceScore, sentenceStart) }
                     }
                     next += 1
@@ -166,29 +210,16 @@ enum SnippetFunction {
                 var bound = bestFrom[next]
                 if withSentences {
                     let firstAfter = matches[..<next].lastIndex { $0.position < sentenceStart }.map { $0 + 1 } ?? 0
-                    bound = max(bound, max(score(from: sentenceStart, words: documentWords).score, bestFrom[firstAfter])
+                    bound = max(bound, max(row.score(from: sentenceStart, words: documentWords).score, bestFrom[firstAfter])
                                 + (sentenceStart == 0 ? 120 : 100))
                 }
                 return bound > bestScore
             }
-
-            // Never further than bestStart's reading: the last match and one passage.
-            let lastWord = (matches.last?.position ?? 0) + length - 1
-            Self.readWords(text, analyzer: analyzer, into: &ranges) { position, start in
-                readAny = true
-                if deciding {
-                    if withSentences, Self.startsSentence(text, at: start, position: position) { sentenceStart = position }
-                    if matches[next].position <= position { deciding = scoreMatches(through: position) }
-                }
-                return position < lastWord && (deciding || position < best + length - 1)
-            }
-            if deciding { _ = scoreMatches(through: .max) }  // matches beyond the words read
-            return best
         }
 
         /// The score of the passage from word `start`, and where a passage
         /// centred on its matches would start.
-        private func score(from start: Int, words: Int) -> (score: Int, centred: Int) {
+        fileprivate func score(from start: Int, words: Int) -> (score: Int, centred: Int) {
             let length = SnippetFunction.passageWords
             var seen = [Bool](repeating: false, count: phraseSizes.count)
             var score = 0
