@@ -161,6 +161,17 @@ private struct ScanState: ~Copyable {
         let reader = UTF8Reader(text)
         var offset = 0
         while offset < text.count {
+            // Most words are ASCII letters and digits ended by a space or a plain
+            // punctuation mark: one part, whose range needs no scanning machinery.
+            if Self.isASCIILetterOrDigit(text[offset]) {
+                var end = offset + 1
+                while end < text.count, Self.isASCIILetterOrDigit(text[end]) { end += 1 }
+                if end == text.count || endsWordAlone(text[end]) {
+                    if end - offset <= GermanAnalyzer.maxWordLength { try body(offset, end) }
+                    offset = end
+                    continue
+                }
+            }
             let (scalar, length) = reader.scalar(at: offset)
             if CharacterFolding.classify(scalar, latin: latin) == .word {
                 offset = scanWord(from: offset, reader: reader)
@@ -169,6 +180,21 @@ private struct ScanState: ~Copyable {
                 offset += length
             }
         }
+    }
+
+    /// What ``scanASCIIRun`` consumes.
+    @inline(__always)
+    private static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26
+    }
+
+    /// Whether `byte`, after a run of ASCII letters and digits, ends the word
+    /// there as ``scanWord(from:reader:)`` would: an ASCII separator that
+    /// neither joins parts (`-`, `'`, `.`, `*`…) nor closes a name (`C#`, `C++`).
+    @inline(__always)
+    private func endsWordAlone(_ byte: UInt8) -> Bool {
+        byte < 0x80 && byte != UInt8(ascii: "#") && byte != UInt8(ascii: "+") && !Self.mayJoin(UInt32(byte))
+            && CharacterFolding.classify(UInt32(byte), latin: latin) == .separator
     }
 
     // MARK: - Scanning

@@ -287,6 +287,9 @@ struct WordRangeRules {
             // Ligatures fold to two letters: 127 of them pass the length limit only when folded.
             String(repeating: "æ", count: 64) + " " + String(repeating: "a", count: 127) + "æ " + String(repeating: "İ", count: 65),
             "geht's 3,5 1.000 Web2.0 Ex- und E-Mail Ver\u{AD}waltung \u{FF}",
+            // Where an ASCII word's end is decided by what follows it.
+            "C# F# C++ Notepad++ a#b x+y C#. a'b a.b a,b 1.000. 1,5, a*innen a:b a/b a_b a·b a-b a-. a\u{200B}b ab\u{AD}c ab\u{308} x\u{2019}s (Ä) [Ab]",
+            String(repeating: "a", count: 128) + " " + String(repeating: "b", count: 129) + "." + String(repeating: "c", count: 128),
         ]
         let texts = try RealPosts.all() + edges.map { Array($0.utf8) }
         let analyzer = GermanAnalyzer()
