@@ -10,9 +10,9 @@ import VolltextAnalysis
 ///
 /// Why: `snippet()` tokenizes the whole body twice, once to find where
 /// sentences start and once to mark the passage, and on a site of long posts
-/// that was over half of a search's time. The passage can only start at or
-/// before the last match, so this reads the body's words only up to the last
-/// match plus one passage, once, and FTS5's own positions of the matches
+/// that was over half of a search's time. This reads the body's words once,
+/// and only as far as it takes to know that no later passage can win (never
+/// past the last match plus one passage); FTS5's own positions of the matches
 /// (`xInst`) do the rest.
 ///
 /// How the passage is chosen (FTS5's rule): every match proposes the passage of
@@ -91,17 +91,12 @@ enum SnippetFunction {
             let text = UnsafeBufferPointer(start: UnsafeRawPointer(textPointer).assumingMemoryBound(to: UInt8.self),
                                            count: Int(textLength))
             let documentWords = Int(words)
+            // FTS5 lists matches by position (equal positions by phrase), which the
+            // choice below and the marking rely on; a damaged index might not.
+            // The sort is stable: a list in order stays as it is.
+            matches.sort { $0.position < $1.position }
             var ranges: [(start: Int, end: Int)] = []
-            let start: Int
-            if matches.indices.dropFirst().allSatisfy({ matches[$0 - 1].position <= matches[$0].position }) {
-                start = bestStartReading(text, documentWords: documentWords, analyzer: analyzer, into: &ranges)
-            } else {
-                // FTS5 lists matches by position; were they not, read as far as any passage can reach.
-                let lastWord = (matches.map(\.position).max() ?? 0) + SnippetFunction.passageWords - 1
-                Self.readWords(text, analyzer: analyzer, into: &ranges) { position, _ in position < lastWord }
-                let sentenceStarts = ranges.indices.filter { Self.startsSentence(text, at: ranges[$0].start, position: $0) }
-                start = bestStart(words: documentWords, sentenceStarts: sentenceStarts)
-            }
+            let start = bestStartReading(text, documentWords: documentWords, analyzer: analyzer, into: &ranges)
             output = marked(text, ranges: ranges, from: start, documentWords: documentWords)
             return SQLITE_OK
         }
@@ -126,16 +121,17 @@ enum SnippetFunction {
             return index != start - 1 && index >= 0 && (text[index] == UInt8(ascii: ".") || text[index] == UInt8(ascii: ":"))
         }
 
-        /// ``bestStart(words:sentenceStarts:)``'s choice, made while reading the
-        /// words: each match's passages are scored when the reading reaches it,
-        /// and once no later passage can score above the best so far (a later
-        /// one wins only with a higher score), the reading goes on only through
-        /// the best passage. For a common word in a long post that is often far
-        /// before its last match. Needs the matches in position order.
+        /// The first word of the best passage by FTS5's rule (see above), chosen
+        /// while reading the words: each match's passages are scored when the
+        /// reading reaches it, in FTS5's order, and once no later passage can
+        /// score above the best so far (a later one wins only with a higher
+        /// score), the reading goes on only through the best passage. For a
+        /// common word in a long post that is often far before its last match.
+        /// Needs the matches in position order.
         private func bestStartReading(_ text: UnsafeBufferPointer<UInt8>, documentWords: Int, analyzer: GermanAnalyzer,
                                       into ranges: inout [(start: Int, end: Int)]) -> Int {
             var choice = PassageChoice(row: self, documentWords: documentWords)
-            // Never further than bestStart's reading: the last match and one passage.
+            // Never further than any passage can reach: the last match and one passage.
             let lastWord = (matches.last?.position ?? 0) + SnippetFunction.passageWords - 1
             Self.readWords(text, analyzer: analyzer, into: &ranges) { position, start in
                 choice.read(position, startsSentence: choice.deciding && Self.startsSentence(text, at: start, position: position))
@@ -157,7 +153,7 @@ enum SnippetFunction {
             let bestFrom: [Int]
             var bestScore = 0, best = 0
             var sentenceStart = 0
-            /// bestStart proposes sentences only once it has read a word.
+            /// Sentences are proposed only once a word has been read.
             var readAny = false
             /// The next match to score.
             var next = 0
@@ -191,8 +187,8 @@ enum SnippetFunction {
                 return best
             }
 
-            /// Scores the matches at or before `position`, as `bestStart` does;
-            /// false once no later match's passages can win.
+            /// Scores the matches at or before `position`: each proposes its centred
+            /// passage, then its sentence's; false once no later match's passages can win.
             private mutating func scoreMatches(through position: Int) -> Bool {
                 let matches = row.matches
                 while next < matches.count, matches[next].position <= position {
@@ -233,25 +229,6 @@ enum SnippetFunction {
             var centred = first - (length - (last - first)) / 2
             if centred + length > words { centred = words - length }
             return (score, max(centred, 0))
-        }
-
-        /// The first word of the best passage (0 if the body has no match).
-        private func bestStart(words: Int, sentenceStarts: [Int]) -> Int {
-            var (bestScore, best) = (0, 0)
-            for match in matches {
-                let (matchScore, centred) = score(from: match.position, words: words)
-                if matchScore > bestScore { (bestScore, best) = (matchScore, centred) }
-                guard !sentenceStarts.isEmpty, words > SnippetFunction.passageWords else { continue }
-                var sentence = 0
-                while sentence < sentenceStarts.count - 1, sentenceStarts[sentence + 1] <= match.position { sentence += 1 }
-                let sentenceStart = sentenceStarts[sentence]
-                if sentenceStart < match.position {
-                    let bonus = sentenceStart == 0 ? 120 : 100
-                    let sentenceScore = score(from: sentenceStart, words: words).score + bonus
-                    if sentenceScore > bestScore { (bestScore, best) = (sentenceScore, sentenceStart) }
-                }
-            }
-            return best
         }
 
         /// Matches that overlap or touch as one, in word positions.
