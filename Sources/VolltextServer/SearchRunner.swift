@@ -36,9 +36,7 @@ final class SearchRunner: Sendable {
     private static let timers = DispatchQueue(label: "volltext.search-wait")
 
     static func dispatchTimer(_ duration: Duration, _ expire: @escaping @Sendable () -> Void) {
-        let (seconds, attoseconds) = duration.components
-        timers.asyncAfter(deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)),
-                          execute: expire)
+        timers.asyncAfter(deadline: .now() + .nanoseconds(Int(duration.nanoseconds)), execute: expire)
     }
 
     /// Requests waiting for a place now.
@@ -52,19 +50,12 @@ final class SearchRunner: Sendable {
 
     /// True once a place is free; false if none came free within `maxWait`.
     private func acquire() async -> Bool {
-        if state.withLock({ state -> Bool in
-            guard state.running < limit else { return false }
-            state.running += 1
-            return true
-        }) { return true }
+        if state.withLock({ Self.takePlace(in: &$0, limit: limit) }) { return true }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
             // Looked at again under the same lock that queues the request: a place
             // let go since the look above is taken now, not lost while it waits.
             let ticket = state.withLock { state -> Int? in
-                guard state.running >= limit else {
-                    state.running += 1
-                    return nil
-                }
+                if Self.takePlace(in: &state, limit: limit) { return nil }
                 state.nextTicket += 1
                 state.waiting.append((state.nextTicket, continuation))
                 return state.nextTicket
@@ -72,6 +63,13 @@ final class SearchRunner: Sendable {
             guard let ticket else { return continuation.resume(returning: true) }
             startTimer(maxWait) { [weak self] in self?.giveUp(ticket) }
         }
+    }
+
+    /// Takes a place if one is free.
+    private static func takePlace(in state: inout State, limit: Int) -> Bool {
+        guard state.running < limit else { return false }
+        state.running += 1
+        return true
     }
 
     private func release() {
