@@ -65,10 +65,14 @@ public func buildApplication(index: SearchIndex, options: ServerOptions, logger:
     }
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(options.idleTimeout.components.seconds) * 1_000_000_000
-                                                                    + options.idleTimeout.components.attoseconds / 1_000_000_000))),
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(options.idleTimeout.nanoseconds))),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "Volltext",
                              availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
         services: services,
         logger: logger)
+}
+
+extension Duration {
+    /// Whole nanoseconds, for the NIO and Dispatch timers that take them.
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }
