@@ -55,6 +55,18 @@ if ProcessInfo.processInfo.environment["VOLLTEXT_DEEP"] == "1" {
     exit(0)
 }
 
+// VOLLTEXT_LOAD_MIX=1: the queries of Benchmarks/load.sh (Scripts/queries.lua) instead,
+// to tell the search's own cost from the HTTP server's.
+if ProcessInfo.processInfo.environment["VOLLTEXT_LOAD_MIX"] == "1" {
+    queries = [
+        "Daten", "Open Data", "Transparenz", "Informationsfreiheit", "Buergerbeteiligung", "Verwaltungen",
+        "Haushalt", "Open-Data-Gesetz", "Jugend hackt", "Lizenzen", "Bahn Aufzug", "Koeln",
+        "\"Open Data Day\"", "Transparenzgesetz*", "public procurement", "EITI", "OpenSchufa",
+    ].map { SearchRequest(query: $0) } + [
+        SearchRequest(query: "Informationsfreiheit", tags: ["Transparenz"]), SearchRequest(query: "Daten", sort: .date),
+    ] + ["Wetterdienst*", "Haushalt -Berlin", "Transparenz OR Informationsfreiheit", "Prototype Fund", "Schufa knacken"]
+        .map { SearchRequest(query: $0) }
+}
 if let only = ProcessInfo.processInfo.environment["VOLLTEXT_ONLY"] {
     queries = queries.filter { $0.query == only }
 }
@@ -84,6 +96,7 @@ if ProcessInfo.processInfo.environment["VOLLTEXT_PER_QUERY"] == "1" {
 latencies.sort()
 let sorted = latencies
 func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-print(String(format: #"{"requests": %d, "p50_ms": %.2f, "p90_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f, "mean_total": %.0f}"#,
+print(String(format: #"{"requests": %d, "p50_ms": %.2f, "p90_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f, "mean_ms": %.3f, "mean_total": %.0f}"#,
              latencies.count, percentile(0.5), percentile(0.9), percentile(0.99), latencies.last!,
+             latencies.reduce(0, +) / Double(latencies.count),
              Double(hits) / Double(latencies.count)))
