@@ -290,6 +290,9 @@ struct WordRangeRules {
             // Where an ASCII word's end is decided by what follows it.
             "C# F# C++ Notepad++ a#b x+y C#. a'b a.b a,b 1.000. 1,5, a*innen a:b a/b a_b a·b a-b a-. a\u{200B}b ab\u{AD}c ab\u{308} x\u{2019}s (Ä) [Ab]",
             String(repeating: "a", count: 128) + " " + String(repeating: "b", count: 129) + "." + String(repeating: "c", count: 128),
+            // Umlauts and ß inside the fast path; what ends such a word.
+            "Ärger, Übel. Straße- und Grüße-Karte öl:innen Öl: Maß 3.5ä Füße. ä1,5 1ä,5 Ü'ber Mü\u{308}ll ÄÖÜß#",
+            String(repeating: "ä", count: 128) + " " + String(repeating: "ß", count: 129) + ". " + String(repeating: "a", count: 127) + "ü",
         ]
         let texts = try RealPosts.all() + edges.map { Array($0.utf8) }
         let analyzer = GermanAnalyzer()
