@@ -311,7 +311,7 @@ extension SearchIndex {
 
         let page = Self.page(ids: ids, scores: scores, posts: posts, sort: request.sort,
                              offset: request.offset, limit: request.limit)
-        results.hits = try hits(ids: page.map { ids[$0] }, scores: page.map { scores[$0] }, match: match, db: db)
+        results.hits = try hits(ids: page.map { ids[$0] }, scores: page.map { scores[$0] }, match: match, posts: posts, db: db)
         return results
     }
 
@@ -343,44 +343,16 @@ extension SearchIndex {
         return order[offset..<end]
     }
 
-
-    /// A hit's row. A damaged file's row that does not decode fails the search
-    /// with ``IndexError/corrupt(path:)``; it never traps.
-    private struct HitRow: Decodable, FetchableRecord {
-        var id: Int64, path: String, url: String, title: String, date: String
-    }
-
-    /// The page's rows and snippets, in page order.
-    ///
-    /// Three statements for the whole page (posts, tags, authors), each given
-    /// the page's ids as one JSON array, not three statements per hit.
-    private func hits(ids: [Int64], scores: [Double], match: String?, db: Database) throws -> [SearchResults.Hit] {
+    /// The page's hits in page order: what they show from ``PostTable``, the snippets from FTS5.
+    private func hits(ids: [Int64], scores: [Double], match: String?, posts: PostTable.Snapshot,
+                      db: Database) throws -> [SearchResults.Hit] {
         guard !ids.isEmpty else { return [] }
         let snippets = try snippets(for: ids, match: match, db: db)
-        let page = "[" + ids.map(String.init).joined(separator: ",") + "]"
-        var posts: [Int64: HitRow] = [:]
-        let rows = try HitRow.fetchCursor(db.cachedStatement(sql: """
-            SELECT id, path, url, title, date FROM post WHERE id IN (SELECT value FROM json_each(?))
-            """), arguments: [page])
-        while let row = try rows.next() { posts[row.id] = row }
-        func names(_ table: String) throws -> [Int64: [String]] {
-            var names: [Int64: [String]] = [:]
-            // `table` is one of two names written here, never user text.
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT post_id, name FROM \(table) WHERE post_id IN (SELECT value FROM json_each(?)) ORDER BY post_id, position
-                """), arguments: [page])
-            while let row = try rows.next() {
-                guard case let .int64(id) = (row[0] as DatabaseValue).storage, let name = String.fromDatabaseValue(row[1]) else { continue }
-                names[id, default: []].append(name)
-            }
-            return names
-        }
-        let (tags, authors) = (try names("post_tag"), try names("post_author"))
-        return zip(ids, scores).compactMap { id, score in
-            guard let post = posts[id] else { return nil }
+        return zip(ids, scores).map { id, score in
+            let index = Int(id)
             return SearchResults.Hit(
-                path: post.path, url: post.url, title: post.title, date: post.date,
-                authors: authors[id] ?? [], tags: tags[id] ?? [],
+                path: posts.paths[index], url: posts.urls[index], title: posts.titles[index], date: posts.dates[index],
+                authors: posts.authors.names(of: id), tags: posts.shownTags.names(of: id),
                 score: (score * 1000).rounded() / 1000,
                 snippet: Snippet(marked: snippets[id] ?? ""))
         }
