@@ -38,19 +38,22 @@ enum BM25Ranking {
     ///   - phrases: per phrase of `match`, the phrase whose document frequency
     ///     it is scored with and how much it counts (``MatchPlan``); empty: each
     ///     phrase its own, counting fully, as `bm25()` scores.
+    ///   - limit: also keep each row's matches in the body (column
+    ///     `SnippetFunction.column`) for its snippet, this many at most (0: none); see ``BodyMatches``.
     static func scores(match: String, weights: [Double], lengths: [UInt32], phrases: [MatchPlan.Phrase] = [],
-                       db: Database) throws -> (ids: [Int64], scores: [Double]) {
+                       keepingBodyMatchesUpTo limit: Int = 0,
+                       db: Database) throws -> (ids: [Int64], scores: [Double], bodyMatches: BodyMatches?) {
         let sql = "SELECT \(functionName)(post_text, ?) FROM post_text WHERE post_text MATCH ?"
         var statement: OpaquePointer?
         var code = sqlite3_prepare_v3(db.sqliteConnection, sql, -1, 0, &statement, nil)
         defer { sqlite3_finalize(statement) }
-        var result: (ids: [Int64], scores: [Double]) = ([], [])
+        var result: (ids: [Int64], scores: [Double], bodyMatches: BodyMatches?) = ([], [], nil)
         if code == SQLITE_OK {
             code = lengths.withUnsafeBufferPointer { lengths in
                 weights.withUnsafeBufferPointer { weights in
                     // FTS5 calls back into this, through a pointer: a plain struct on the
                     // stack, so the per-row work has no reference counting or exclusivity checks.
-                    var scoring = Scoring(weights: weights, lengths: lengths, phrases: phrases)
+                    var scoring = Scoring(weights: weights, lengths: lengths, phrases: phrases, bodyMatchLimit: limit)
                     let code = withUnsafeMutablePointer(to: &scoring) { pointer in
                         _ = pointerType.withUTF8Buffer { type in
                             type.withMemoryRebound(to: CChar.self) {
@@ -63,7 +66,7 @@ enum BM25Ranking {
                         return step == SQLITE_DONE ? SQLITE_OK : step
                     }
                     if code == SQLITE_OK { scoring.finish() }
-                    result = (scoring.ids, scoring.scores)
+                    result = (scoring.ids, scoring.scores, limit > 0 ? scoring.bodyMatches : nil)
                     return code
                 }
             }
@@ -90,6 +93,35 @@ enum BM25Ranking {
     }
 }
 
+/// Each scored row's matches in the body, kept while scoring so that the
+/// page's snippets need no second full-text query: FTS5 hands the scorer every
+/// match of every row anyway, and a second query would set the whole
+/// expression up again and walk the doclists again.
+///
+/// At most ``limit`` matches are kept per query, so a broad query on a large
+/// site costs no more memory than that; rows past it have none kept
+/// (``matches(ofRow:)`` is nil) and their snippets come from a second query.
+struct BodyMatches {
+    /// Matches kept per query at most (256 KB): all of them for any query on a
+    /// site of a few thousand posts; on a large site a broad query stops
+    /// keeping them early, which costs it less than keeping them all would.
+    static let limit = 1 << 15
+
+    /// Words per phrase of the query, by phrase number.
+    fileprivate(set) var phraseSizes: [Int] = []
+    /// All rows' matches back to back: (phrase, word position).
+    fileprivate(set) var matches: [(phrase: Int32, position: Int32)] = []
+    /// Row `i`'s matches are `matches[rows[i]]`; an empty range from -1 if they were not kept.
+    var rows: [Range<Int32>] = []
+
+    /// Row `i`'s matches, in the order the scorer read them (phrase by phrase), or nil if none were kept.
+    func matches(ofRow row: Int) -> [(phrase: Int, position: Int)]? {
+        let range = rows[row]
+        guard range.lowerBound >= 0 else { return nil }
+        return matches[Int(range.lowerBound)..<Int(range.upperBound)].map { (Int($0.phrase), Int($0.position)) }
+    }
+}
+
 /// The state of one query's scoring.
 private struct Scoring {
     private static let k1 = 1.2
@@ -111,10 +143,18 @@ private struct Scoring {
     /// the phrase's doclist and multiplies by the IDF afterwards.
     private var idfIsPending = false
 
-    init(weights: UnsafeBufferPointer<Double>, lengths: UnsafeBufferPointer<UInt32>, phrases: [MatchPlan.Phrase]) {
+    /// Body matches to keep at most (0: the caller wants none), and whether they are still kept.
+    private let bodyMatchLimit: Int
+    private var keepsBodyMatches: Bool
+    var bodyMatches = BodyMatches()
+
+    init(weights: UnsafeBufferPointer<Double>, lengths: UnsafeBufferPointer<UInt32>, phrases: [MatchPlan.Phrase],
+         bodyMatchLimit: Int) {
         self.weights = weights
         self.lengths = lengths
         self.phrases = phrases
+        self.bodyMatchLimit = bodyMatchLimit
+        keepsBodyMatches = bodyMatchLimit > 0
     }
 
     mutating func finish() {
@@ -134,6 +174,7 @@ private struct Scoring {
         rowCount = Double(rows)
         isPrepared = true
         let phraseCount = api.pointee.xPhraseCount(fts)
+        if keepsBodyMatches { bodyMatches.phraseSizes = (0..<phraseCount).map { Int(api.pointee.xPhraseSize(fts, $0)) } }
         // A plan that does not fit the expression (it always should) is ignored, not trusted.
         let plan = phrases.count == Int(phraseCount) ? phrases : []
         phraseWeights = plan.isEmpty ? Array(repeating: 1, count: Int(phraseCount)) : plan.map(\.weight)
@@ -183,6 +224,7 @@ private struct Scoring {
         }
         let lengthNorm = Self.k1 * (1 - Self.b + Self.b * length / averageLength)
         var score = 0.0
+        let firstKept = Int32(bodyMatches.matches.count)
         for phrase in idf.indices {
             var iterator = Fts5PhraseIter()
             var column: CInt = 0, offset: CInt = 0
@@ -191,6 +233,7 @@ private struct Scoring {
             var frequency = 0.0
             while column >= 0 {
                 frequency += Int(column) < weights.count ? weights[Int(column)] : 1
+                if keepsBodyMatches && column == SnippetFunction.column { bodyMatches.matches.append((Int32(phrase), offset)) }
                 api.pointee.xPhraseNext(fts, &iterator, &column, &offset)
             }
             // A variant's weight scales its whole contribution, after saturation: many
@@ -199,6 +242,13 @@ private struct Scoring {
         }
         ids.append(id)
         scores.append(score)
+        guard bodyMatchLimit > 0 else { return SQLITE_OK }
+        if keepsBodyMatches && bodyMatches.matches.count > bodyMatchLimit {
+            // Over the limit: this row and the rest get their snippets from FTS5.
+            bodyMatches.matches.removeSubrange(Int(firstKept)...)
+            keepsBodyMatches = false
+        }
+        bodyMatches.rows.append(keepsBodyMatches ? firstKept..<Int32(bodyMatches.matches.count) : -1 ..< -1)
         return SQLITE_OK
     }
 }

@@ -20,6 +20,8 @@ final class PostTable: Sendable {
         // The arrays are indexed by post id (the FTS5 rowid); ids without a post have `order` -1.
         /// Tokens in all columns, as FTS5 counts them for BM25.
         let lengths: [UInt32]
+        /// Tokens in the body (FTS5's size of column `SnippetFunction.column`), for snippets.
+        let bodyLengths: [UInt32]
         /// Rank by `sort_date`: larger is newer, equal for the same time.
         let order: [Int32]
         /// Ids that are posts.
@@ -122,11 +124,14 @@ final class PostTable: Sendable {
 
         // FTS5 stores each row's token counts per column as varints.
         var lengths = [UInt32](repeating: 0, count: count)
+        var bodyLengths = lengths
         let sizes = try Row.fetchCursor(db, sql: "SELECT id, sz FROM post_text_docsize")
         while let row = try sizes.next() {
             guard let id = postID(row, 0) else { continue }
-            let length = try row.withUnsafeData(atIndex: 1) { blob in blob?.withUnsafeBytes(Self.sumOfVarints) ?? 0 }
-            lengths[id] = UInt32(clamping: length)
+            let (length, body) = try row.withUnsafeData(atIndex: 1) { blob in
+                blob?.withUnsafeBytes { Self.sumOfVarints($0, keeping: Int(SnippetFunction.column)) } ?? (0, 0)
+            }
+            (lengths[id], bodyLengths[id]) = (UInt32(clamping: length), UInt32(clamping: body))
         }
 
         // post_tag is stored in (post_id, tag_id) order: the tag lists come out one post after another.
@@ -149,7 +154,7 @@ final class PostTable: Sendable {
             if let key = String.fromDatabaseValue(row[2]) { tagIDsByKey[key] = id }
         }
         let tagIDLimit = Int(max(tagIDs.max() ?? 0, tagNames.keys.max() ?? 0, 0)) + 1
-        return Snapshot(generation: generation, lengths: lengths, order: order, postCount: order.count { $0 >= 0 }, dates: dates,
+        return Snapshot(generation: generation, lengths: lengths, bodyLengths: bodyLengths, order: order, postCount: order.count { $0 >= 0 }, dates: dates,
                         tagStarts: tagStarts, tagIDs: tagIDs, tagNames: tagNames, tagIDsByKey: tagIDsByKey,
                         tagIDLimit: tagIDLimit, paths: paths, urls: urls, titles: titles,
                         shownTags: try NameLists(db, table: "post_tag", count: count),
@@ -162,17 +167,20 @@ final class PostTable: Sendable {
         return number
     }
 
-    /// SQLite's varint: big-endian groups of 7 bits, high bit set on all but the last.
-    private static func sumOfVarints(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var sum = 0, value = 0
+    /// The sum of SQLite varints (big-endian groups of 7 bits, high bit set on
+    /// all but the last), and the one at index `kept`.
+    private static func sumOfVarints(_ bytes: UnsafeRawBufferPointer, keeping kept: Int) -> (sum: Int, kept: Int) {
+        var sum = 0, value = 0, index = 0, keptValue = 0
         for byte in bytes {
             value = value << 7 | Int(byte & 0x7F)
             if byte & 0x80 == 0 {
-                sum += value
+                sum &+= value  // a damaged blob may overflow: it must not trap
+                if index == kept { keptValue = value }
+                index += 1
                 value = 0
             }
         }
-        return sum
+        return (sum, keptValue)
     }
 }
 

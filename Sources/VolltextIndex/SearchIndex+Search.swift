@@ -170,6 +170,21 @@ extension SearchIndex {
         }
     }
 
+    /// A search that keeps at most `limit` body matches while scoring (see
+    /// ``BodyMatches``); the snippets of the other rows come from a second FTS5
+    /// query (`volltext_snippet`), all of them with 0. The tests compare these
+    /// ways with the usual one.
+    func search(_ request: SearchRequest, keepingBodyMatchesUpTo limit: Int) throws -> SearchResults {
+        let request = try request.validated()
+        do {
+            return try pool.read { db in
+                try search(validated: request, weights: FieldWeights(), bodyMatchLimit: limit, db: db)
+            }
+        } catch {
+            throw searchError(error)
+        }
+    }
+
     /// Runs a search without holding a thread while it waits for a connection
     /// (GRDB's asynchronous read): what a server's request handlers call.
     public func search(_ request: SearchRequest, weights: FieldWeights = FieldWeights()) async throws -> SearchResults {
@@ -193,24 +208,26 @@ extension SearchIndex {
 
     /// A search inside one read transaction: the snapshots, the match, the page
     /// and the snippets all see the same index generation.
-    private func search(validated request: SearchRequest, weights: FieldWeights, db: Database) throws -> SearchResults {
+    private func search(validated request: SearchRequest, weights: FieldWeights, bodyMatchLimit: Int = BodyMatches.limit,
+                        db: Database) throws -> SearchResults {
         let generation = try Self.generation(db)
         let key = ResultCache.Key(request)
-        let cache = weights == FieldWeights() ? resultCache : nil
+        let cache = weights == FieldWeights() && bodyMatchLimit == BodyMatches.limit ? resultCache : nil
         if let cached = cache?.results(for: key, generation: generation) { return cached }
         // Loaded once per index generation (the server does it before serving), not
         // against this search's time: their cost is the index's size, not the query's.
         let posts = try postTable.snapshot(generation: generation, db: db)
         let vocabulary = analyzesGerman ? try vocabularyTable.snapshot(generation: generation, db: db) : nil
         let results = try withDeadline(ContinuousClock.now + searchTimeLimit, db: db) {
-            try search(validated: request, weights: weights, posts: posts, vocabulary: vocabulary, db: db)
+            try search(validated: request, weights: weights, posts: posts, vocabulary: vocabulary,
+                       bodyMatchLimit: bodyMatchLimit, db: db)
         }
         cache?.store(results, for: key, generation: generation)
         return results
     }
 
     private func search(validated request: SearchRequest, weights: FieldWeights, posts: PostTable.Snapshot,
-                        vocabulary: Vocabulary.Snapshot?, db: Database) throws -> SearchResults {
+                        vocabulary: Vocabulary.Snapshot?, bodyMatchLimit: Int, db: Database) throws -> SearchResults {
         // A blank query with tag filters lists the tags' posts, newest first.
         let isBlank = request.query.allSatisfy(\.isWhitespace)
         var query = isBlank && !request.tags.isEmpty ? nil : try SearchQuery(parsing: request.query)
@@ -246,11 +263,11 @@ extension SearchIndex {
                                  hits: [], facets: .init(tags: []), suggestion: nil)
         }
         var results = try search(request, plan: plan, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
-                                 posts: posts, db: db)
+                                 posts: posts, bodyMatchLimit: bodyMatchLimit, db: db)
         if results.total == 0, let query, query.canRelax,
            let relaxed = query.matchPlan(analyzer: analyzer, requireAll: false) {
             results = try search(request, plan: relaxed, tagKeys: tagKeys, weights: weights, analyzer: analyzer,
-                                 posts: posts, db: db)
+                                 posts: posts, bodyMatchLimit: bodyMatchLimit, db: db)
             results.relaxed = results.total > 0
         }
         results.corrected = corrected
@@ -265,16 +282,21 @@ extension SearchIndex {
     /// the page come from ``PostTable`` in memory; SQLite then reads the
     /// page's rows and snippets alone.
     private func search(_ request: SearchRequest, plan: MatchPlan?, tagKeys: [String], weights: FieldWeights,
-                        analyzer: GermanAnalyzer, posts: PostTable.Snapshot, db: Database) throws -> SearchResults {
+                        analyzer: GermanAnalyzer, posts: PostTable.Snapshot, bodyMatchLimit: Int,
+                        db: Database) throws -> SearchResults {
         let match = plan?.expression
         var results = SearchResults(query: request.query, total: 0, offset: request.offset, limit: request.limit,
                                     hits: [], facets: .init(tags: []), suggestion: nil)
         let author = request.author.map { Self.foldedKey($0, analyzer: analyzer) }
         var ids: [Int64]
         var scores: [Double]
+        var bodyMatches: BodyMatches?
         if let match {
-            (ids, scores) = try BM25Ranking.scores(match: match, weights: weights.columns, lengths: posts.lengths,
-                                                   phrases: plan?.phrases ?? [], db: db)
+            // volltext_snippet's rule needs the German analyzer's word positions: the
+            // unicode61 reference index keeps FTS5's own snippet().
+            (ids, scores, bodyMatches) = try BM25Ranking.scores(
+                match: match, weights: weights.columns, lengths: posts.lengths, phrases: plan?.phrases ?? [],
+                keepingBodyMatchesUpTo: analyzesGerman ? bodyMatchLimit : 0, db: db)
         } else {
             ids = Array(0..<Int64(posts.idCount))  // the filter below keeps those that are posts
             scores = [Double](repeating: 0, count: ids.count)
@@ -300,10 +322,13 @@ extension SearchIndex {
                                 since: request.since, until: request.until, posts: posts)
         // Always filtered, if only for existence: arrays are indexed by these ids.
         var kept = 0
+        var bodyRows = bodyMatches?.rows ?? []
         for index in ids.indices where filter.admits(ids[index]) {
             (ids[kept], scores[kept]) = (ids[index], scores[index])
+            if !bodyRows.isEmpty { bodyRows[kept] = bodyRows[index] }
             kept += 1
         }
+        bodyMatches?.rows = bodyRows
         ids.removeLast(ids.count - kept)
         scores.removeLast(scores.count - kept)
         results.total = ids.count
@@ -311,7 +336,9 @@ extension SearchIndex {
 
         let page = Self.page(ids: ids, scores: scores, posts: posts, sort: request.sort,
                              offset: request.offset, limit: request.limit)
-        results.hits = try hits(ids: page.map { ids[$0] }, scores: page.map { scores[$0] }, match: match, posts: posts, db: db)
+        results.hits = try hits(ids: page.map { ids[$0] }, scores: page.map { scores[$0] }, match: match,
+                                bodyMatches: page.map { bodyMatches?.matches(ofRow: $0) }, phraseSizes: bodyMatches?.phraseSizes ?? [],
+                                analyzer: analyzer, posts: posts, db: db)
         return results
     }
 
@@ -343,11 +370,21 @@ extension SearchIndex {
         return order[offset..<end]
     }
 
-    /// The page's hits in page order: what they show from ``PostTable``, the snippets from FTS5.
-    private func hits(ids: [Int64], scores: [Double], match: String?, posts: PostTable.Snapshot,
+    /// The page's hits in page order: what they show from ``PostTable``; the
+    /// snippets from the body matches kept while scoring, else from FTS5.
+    private func hits(ids: [Int64], scores: [Double], match: String?, bodyMatches: [[(phrase: Int, position: Int)]?],
+                      phraseSizes: [Int], analyzer: GermanAnalyzer, posts: PostTable.Snapshot,
                       db: Database) throws -> [SearchResults.Hit] {
         guard !ids.isEmpty else { return [] }
-        let snippets = try snippets(for: ids, match: match, db: db)
+        var snippets: [Int64: String] = [:]
+        let body = try db.cachedStatement(sql: "SELECT body FROM post_text WHERE rowid = ?")
+        for (id, matches) in zip(ids, bodyMatches) {
+            guard let matches else { continue }
+            let passage = SnippetFunction.Passage(phraseSizes: phraseSizes, matches: matches)
+            snippets[id] = try snippet(of: id, passage, body: body, words: Int(posts.bodyLengths[Int(id)]), analyzer: analyzer)
+        }
+        let rest = zip(ids, bodyMatches).compactMap { $1 == nil ? $0 : nil }
+        if !rest.isEmpty { snippets.merge(try self.snippets(for: rest, match: match, db: db)) { kept, _ in kept } }
         return zip(ids, scores).map { id, score in
             let index = Int(id)
             return SearchResults.Hit(
@@ -358,7 +395,24 @@ extension SearchIndex {
         }
     }
 
-    /// Snippets of the page's posts, with the matched words between U+E000 and U+E001.
+    /// The snippet of post `id` for its kept body matches: what `volltext_snippet`
+    /// gives for the row, read with the `body` statement (by rowid); nil without a body.
+    private func snippet(of id: Int64, _ passage: SnippetFunction.Passage, body: Statement, words: Int,
+                         analyzer: GermanAnalyzer) throws -> String? {
+        var passage = passage
+        let rows = try Row.fetchCursor(body, arguments: [id])
+        guard let row = try rows.next(), !row.hasNull(atIndex: 0) else { return nil }
+        let marked = try row.withUnsafeData(atIndex: 0) { data in
+            (data ?? Data()).withUnsafeBytes { passage.marked($0.bindMemory(to: UInt8.self), documentWords: words, analyzer: analyzer) }
+        }
+        // A match beyond the body's words: the index is damaged, as volltext_snippet() reports.
+        guard let marked else { throw PostTable.DamagedIndex() }
+        return String(decoding: marked, as: UTF8.self)
+    }
+
+    /// Snippets of the page's posts, with the matched words between U+E000 and
+    /// U+E001, from a second FTS5 query: for the posts whose body matches were
+    /// not kept while scoring (see ``BodyMatches``), and for the unicode61 reference.
     ///
     /// The snippet function needs the MATCH. Each post is found by its rowid, which makes
     /// FTS5 seek in each word's doclist, not scan it; but each such query sets the

@@ -40,11 +40,12 @@ enum SnippetFunction {
 
     private static let snippetRow: fts5_extension_function = { api, fts, context, _, _ in
         guard let api, let fts, let analyzer = api.pointee.xUserData(fts) else { return }
-        var row = Row(api: api, fts: fts)
-        let code = row.snippet(analyzer: Unmanaged<GermanAnalyzer>.fromOpaque(analyzer).takeUnretainedValue())
+        var output: [UInt8]?
+        let code = snippet(api, fts, analyzer: Unmanaged<GermanAnalyzer>.fromOpaque(analyzer).takeUnretainedValue(),
+                           into: &output)
         if code != SQLITE_OK {
             sqlite3_result_error_code(context, code)
-        } else if let output = row.output {
+        } else if let output {
             output.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) {
                     sqlite3_result_text(context, $0.baseAddress, CInt($0.count), SQLITE_TRANSIENT)
@@ -55,50 +56,61 @@ enum SnippetFunction {
         }
     }
 
-    /// One row's snippet.
-    private struct Row {
-        let api: UnsafePointer<Fts5ExtensionApi>
-        let fts: OpaquePointer
-        /// The body's matches: (phrase, first word position), in FTS5's order.
-        var matches: [(phrase: Int, position: Int)] = []
-        var phraseSizes: [Int] = []
-        var output: [UInt8]?
+    /// The current row's snippet, from its matches as FTS5 lists them (`xInst`).
+    private static func snippet(_ api: UnsafePointer<Fts5ExtensionApi>, _ fts: OpaquePointer, analyzer: GermanAnalyzer,
+                                into output: inout [UInt8]?) -> CInt {
+        var textPointer: UnsafePointer<CChar>?
+        var textLength: CInt = 0
+        var words: CInt = 0
+        var count: CInt = 0
+        var code = api.pointee.xColumnText(fts, column, &textPointer, &textLength)
+        if code == SQLITE_OK { code = api.pointee.xColumnSize(fts, column, &words) }
+        if code == SQLITE_OK { code = api.pointee.xInstCount(fts, &count) }
+        guard code == SQLITE_OK else { return code }
+        guard let textPointer else { return SQLITE_OK }  // no text: NULL, as snippet() gives
+        let phraseCount = Int(api.pointee.xPhraseCount(fts))
+        var passage = Passage(phraseSizes: (0..<phraseCount).map { Int(api.pointee.xPhraseSize(fts, CInt($0))) })
+        for index in 0..<count {
+            var phrase: CInt = 0, column: CInt = 0, position: CInt = 0
+            code = api.pointee.xInst(fts, index, &phrase, &column, &position)
+            guard code == SQLITE_OK else { return code }
+            guard column == Self.column else { continue }
+            passage.matches.append((Int(phrase), Int(position)))
+        }
+        let text = UnsafeBufferPointer(start: UnsafeRawPointer(textPointer).assumingMemoryBound(to: UInt8.self),
+                                       count: Int(textLength))
+        guard let marked = passage.marked(text, documentWords: Int(words), analyzer: analyzer) else {
+            return SQLITE_CORRUPT | (1 << 8)  // SQLITE_CORRUPT_VTAB, as snippet() answers
+        }
+        output = marked
+        return SQLITE_OK
+    }
 
-        init(api: UnsafePointer<Fts5ExtensionApi>, fts: OpaquePointer) {
-            (self.api, self.fts) = (api, fts)
+    /// A body's best passage, chosen and marked by FTS5's rule (see above),
+    /// given the body's matches however they were found: by `volltext_snippet`
+    /// from FTS5, or by ``BM25Ranking`` while it scored the row.
+    struct Passage {
+        /// Words per phrase of the query, by phrase number.
+        let phraseSizes: [Int]
+        /// The body's matches: (phrase, first word position).
+        var matches: [(phrase: Int, position: Int)] = []
+
+        init(phraseSizes: [Int], matches: [(phrase: Int, position: Int)] = []) {
+            (self.phraseSizes, self.matches) = (phraseSizes, matches)
         }
 
-        mutating func snippet(analyzer: GermanAnalyzer) -> CInt {
-            var textPointer: UnsafePointer<CChar>?
-            var textLength: CInt = 0
-            var words: CInt = 0
-            var count: CInt = 0
-            var code = api.pointee.xColumnText(fts, SnippetFunction.column, &textPointer, &textLength)
-            if code == SQLITE_OK { code = api.pointee.xColumnSize(fts, SnippetFunction.column, &words) }
-            if code == SQLITE_OK { code = api.pointee.xInstCount(fts, &count) }
-            guard code == SQLITE_OK else { return code }
-            guard let textPointer else { return SQLITE_OK }  // no text: NULL, as snippet() gives
-            let phraseCount = Int(api.pointee.xPhraseCount(fts))
-            phraseSizes = (0..<phraseCount).map { Int(api.pointee.xPhraseSize(fts, CInt($0))) }
-            for index in 0..<count {
-                var phrase: CInt = 0, column: CInt = 0, position: CInt = 0
-                code = api.pointee.xInst(fts, index, &phrase, &column, &position)
-                guard code == SQLITE_OK else { return code }
-                guard column == SnippetFunction.column else { continue }
-                guard position <= words, phrase >= 0, Int(phrase) < phraseCount else { return SQLITE_CORRUPT | (1 << 8) }  // SQLITE_CORRUPT_VTAB, as snippet() answers
-                matches.append((Int(phrase), Int(position)))
-            }
-            let text = UnsafeBufferPointer(start: UnsafeRawPointer(textPointer).assumingMemoryBound(to: UInt8.self),
-                                           count: Int(textLength))
-            let documentWords = Int(words)
+        /// The passage, matches between U+E000 and U+E001; nil if a match lies
+        /// outside the body's `documentWords` words or names no phrase (a damaged index).
+        mutating func marked(_ text: UnsafeBufferPointer<UInt8>, documentWords: Int, analyzer: GermanAnalyzer) -> [UInt8]? {
+            guard matches.allSatisfy({ $0.position >= 0 && $0.position <= documentWords && phraseSizes.indices.contains($0.phrase) })
+            else { return nil }
             // FTS5 lists matches by position (equal positions by phrase), which the
             // choice below and the marking rely on; a damaged index might not.
             // The sort is stable: a list in order stays as it is.
             matches.sort { $0.position < $1.position }
             var ranges: [(start: Int, end: Int)] = []
             let start = bestStartReading(text, documentWords: documentWords, analyzer: analyzer, into: &ranges)
-            output = marked(text, ranges: ranges, from: start, documentWords: documentWords)
-            return SQLITE_OK
+            return marked(text, ranges: ranges, from: start, documentWords: documentWords)
         }
 
         /// Appends the body's word ranges to `ranges`, position by position,
@@ -143,7 +155,7 @@ enum SnippetFunction {
         /// The state of ``bestStartReading``: a struct changed in place, so that
         /// the per-word calls need no exclusivity checks at run time.
         private struct PassageChoice {
-            let row: Row
+            let row: Passage
             let documentWords: Int
             let withSentences: Bool
             /// The score of the passage from each match, and where its centred passage starts.
@@ -159,7 +171,7 @@ enum SnippetFunction {
             var next = 0
             var deciding: Bool
 
-            init(row: Row, documentWords: Int) {
+            init(row: Passage, documentWords: Int) {
                 self.row = row
                 self.documentWords = documentWords
                 withSentences = documentWords > SnippetFunction.passageWords

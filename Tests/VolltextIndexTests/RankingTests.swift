@@ -44,6 +44,32 @@ struct Ranking {
         }
     }
 
+    /// Past its limit the scorer keeps no more body matches, for no later row;
+    /// the rows before keep theirs, each one the body matches of its row.
+    @Test func bodyMatchesStopAtTheLimit() throws {
+        let site = try TemporarySite()
+        for day in 1...9 {
+            try site.write("_posts/2020-01-0\(day)-post.md", TemporarySite.post(
+                title: "Daten \(day)", date: nil, body: String(repeating: "Offene Daten. ", count: day)))
+        }
+        let index = try SearchIndex(path: site.indexPath, create: true)
+        _ = try index.update(from: SiteReader(root: site.root))
+        try index.pool.read { db in
+            let posts = try index.postTable.snapshot(generation: SearchIndex.generation(db), db: db)
+            func kept(_ limit: Int) throws -> [[(phrase: Int, position: Int)]?] {
+                let ranked = try BM25Ranking.scores(match: "\"daten\"", weights: FieldWeights().columns, lengths: posts.lengths,
+                                                    keepingBodyMatchesUpTo: limit, db: db)
+                let body = try #require(ranked.bodyMatches)
+                return ranked.ids.indices.map { body.matches(ofRow: $0) }
+            }
+            let all = try kept(1_000)
+            #expect(all.map { $0?.map(\.position) } == (1...9).map { words in (0..<words).map { $0 * 2 + 1 } })
+            let some = try kept(10)  // 1 + 2 + 3 + 4 matches fit, the fifth row's 5 do not
+            #expect(some.prefix(4).map { $0?.count } == [1, 2, 3, 4])
+            #expect(some.dropFirst(4).allSatisfy { $0 == nil })
+        }
+    }
+
     @Test func aFullBuildLeavesOneSegmentAndOneChangeLeavesItToFTS5() throws {
         let site = try TemporarySite()
         for day in 1...20 {
@@ -121,6 +147,33 @@ struct Snippets {
                     #expect(row[1] as String? == row[2] as String?, "\(query), post \(row[0] as Int64)")
                     compared += 1
                 }
+            }
+        }
+        #expect(compared > 1_000)
+    }
+
+    /// A search's snippets come from the matches kept while scoring; they must
+    /// be the ones `volltext_snippet` gives in a second FTS5 query, and the
+    /// rest of the results the same, on every page of many real queries.
+    @Test func keptMatchesGiveTheSameResultsAsASecondQuery() throws {
+        let root = try SharedData.url("corpus/okfn-de")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kept-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let index = try SearchIndex(path: path, create: true)
+        _ = try index.update(from: SiteReader(root: root))
+        var compared = 0
+        for query in Ranking.queries + ["die", "Lizenz", "Hackathon Berlin Jugend", "\"Open Data\" Transparenz Haushalt", "Geo*",
+                                        "Wahl OR Wahlen OR Abstimmung", "Daten -Berlin", "Buergerbeteiligung", "Informationsfreiheitsgesetz",
+                                        "Schufa knacken", "Transparenzgesetz*"] {
+            for (offset, sort) in [(0, SearchRequest.Sort.relevance), (10, .relevance), (0, .date), (40, .date)] {
+                let request = SearchRequest(query: query, sort: sort, limit: 20, offset: offset)
+                let kept = try index.search(request)
+                // None kept, and some kept and the rest from FTS5.
+                for limit in [0, 300] {
+                    #expect(kept == (try index.search(request, keepingBodyMatchesUpTo: limit)),
+                            "\(query), offset \(offset), \(sort), \(limit) kept")
+                }
+                compared += kept.hits.count
             }
         }
         #expect(compared > 1_000)
