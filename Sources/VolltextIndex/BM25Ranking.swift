@@ -44,31 +44,33 @@ enum BM25Ranking {
                        keepingBodyMatchesUpTo limit: Int = 0,
                        db: Database) throws -> (ids: [Int64], scores: [Double], bodyMatches: BodyMatches?) {
         let sql = "SELECT \(functionName)(post_text, ?) FROM post_text WHERE post_text MATCH ?"
-        var statement: OpaquePointer?
-        var code = sqlite3_prepare_v3(db.sqliteConnection, sql, -1, 0, &statement, nil)
-        defer { sqlite3_finalize(statement) }
+        // Prepared once per connection; stepped here by hand, so reset by hand, and
+        // its bindings cleared: the bound pointer must not outlive this call.
+        let statement = try db.cachedStatement(sql: sql).sqliteStatement
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
         var result: (ids: [Int64], scores: [Double], bodyMatches: BodyMatches?) = ([], [], nil)
-        if code == SQLITE_OK {
-            code = lengths.withUnsafeBufferPointer { lengths in
-                weights.withUnsafeBufferPointer { weights in
-                    // FTS5 calls back into this, through a pointer: a plain struct on the
-                    // stack, so the per-row work has no reference counting or exclusivity checks.
-                    var scoring = Scoring(weights: weights, lengths: lengths, phrases: phrases, bodyMatchLimit: limit)
-                    let code = withUnsafeMutablePointer(to: &scoring) { pointer in
-                        _ = pointerType.withUTF8Buffer { type in
-                            type.withMemoryRebound(to: CChar.self) {
-                                sqlite3_bind_pointer(statement, 1, pointer, $0.baseAddress, nil)
-                            }
+        let code = lengths.withUnsafeBufferPointer { lengths in
+            weights.withUnsafeBufferPointer { weights in
+                // FTS5 calls back into this, through a pointer: a plain struct on the
+                // stack, so the per-row work has no reference counting or exclusivity checks.
+                var scoring = Scoring(weights: weights, lengths: lengths, phrases: phrases, bodyMatchLimit: limit)
+                let code = withUnsafeMutablePointer(to: &scoring) { pointer in
+                    _ = pointerType.withUTF8Buffer { type in
+                        type.withMemoryRebound(to: CChar.self) {
+                            sqlite3_bind_pointer(statement, 1, pointer, $0.baseAddress, nil)
                         }
-                        _ = sqlite3_bind_text(statement, 2, match, -1, SQLITE_TRANSIENT)
-                        var step = sqlite3_step(statement)
-                        while step == SQLITE_ROW { step = sqlite3_step(statement) }
-                        return step == SQLITE_DONE ? SQLITE_OK : step
                     }
-                    if code == SQLITE_OK { scoring.finish() }
-                    result = (scoring.ids, scoring.scores, limit > 0 ? scoring.bodyMatches : nil)
-                    return code
+                    _ = sqlite3_bind_text(statement, 2, match, -1, SQLITE_TRANSIENT)
+                    var step = sqlite3_step(statement)
+                    while step == SQLITE_ROW { step = sqlite3_step(statement) }
+                    return step == SQLITE_DONE ? SQLITE_OK : step
                 }
+                if code == SQLITE_OK { scoring.finish() }
+                result = (scoring.ids, scoring.scores, limit > 0 ? scoring.bodyMatches : nil)
+                return code
             }
         }
         if code != SQLITE_OK {
