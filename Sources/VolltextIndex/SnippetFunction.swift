@@ -108,7 +108,9 @@ enum SnippetFunction {
             // choice below and the marking rely on; a damaged index might not.
             // The sort is stable: a list in order stays as it is.
             matches.sort { $0.position < $1.position }
+            // Never more words than the body has, nor past the last match and one passage.
             var ranges: [(start: Int, end: Int)] = []
+            ranges.reserveCapacity(min(documentWords, (matches.last?.position ?? 0) + SnippetFunction.passageWords) + 1)
             let start = bestStartReading(text, documentWords: documentWords, analyzer: analyzer, into: &ranges)
             return marked(text, ranges: ranges, from: start, documentWords: documentWords)
         }
@@ -129,7 +131,7 @@ enum SnippetFunction {
         private static func startsSentence(_ text: UnsafeBufferPointer<UInt8>, at start: Int, position: Int) -> Bool {
             if position == 0 { return true }
             var index = start - 1
-            while index >= 0, [0x20, 0x09, 0x0A, 0x0D].contains(text[index]) { index -= 1 }
+            while index >= 0, text[index] == 0x20 || text[index] == 0x09 || text[index] == 0x0A || text[index] == 0x0D { index -= 1 }
             return index != start - 1 && index >= 0 && (text[index] == UInt8(ascii: ".") || text[index] == UInt8(ascii: ":"))
         }
 
