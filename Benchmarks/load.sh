@@ -8,6 +8,9 @@
 # requests (any non-2xx or socket error). Needs wrk (Debian package).
 #
 #   Benchmarks/load.sh [SECONDS]   (default 15 per run)
+#
+# VOLLTEXT_BIN=path runs another build of volltext (an older commit's, for a
+# before-and-after in the same session) instead of building this tree's.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${1:-15}"
@@ -16,8 +19,11 @@ work="${WORK:-/tmp/volltext-load}"
 port="${PORT:-8765}"
 mkdir -p "$work"
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 69; }
-(cd "$here/.." && swift build -c release --product volltext >/dev/null)
-volltext="$here/../.build/release/volltext"
+volltext="${VOLLTEXT_BIN:-}"
+if [ -z "$volltext" ]; then
+    (cd "$here/.." && swift build -c release --product volltext >/dev/null)
+    volltext="$here/../.build/release/volltext"
+fi
 db="$work/okfn.sqlite"
 rm -f "$db" "$db-wal" "$db-shm"
 "$volltext" index "$shared/corpus/okfn-de" --db "$db" >/dev/null
