@@ -113,14 +113,13 @@ struct BodyMatches {
     fileprivate(set) var phraseSizes: [Int] = []
     /// All rows' matches back to back: (phrase, word position).
     fileprivate(set) var matches: [(phrase: Int32, position: Int32)] = []
-    /// Row `i`'s matches are `matches[rows[i]]`; an empty range from -1 if they were not kept.
+    /// Row `i`'s matches are `matches[rows[i]]`, for the rows before the limit was reached.
     var rows: [Range<Int32>] = []
 
     /// Row `i`'s matches, in the order the scorer read them (phrase by phrase), or nil if none were kept.
     func matches(ofRow row: Int) -> [(phrase: Int, position: Int)]? {
-        let range = rows[row]
-        guard range.lowerBound >= 0 else { return nil }
-        return matches[Int(range.lowerBound)..<Int(range.upperBound)].map { (Int($0.phrase), Int($0.position)) }
+        guard row < rows.count else { return nil }
+        return matches[Int(rows[row].lowerBound)..<Int(rows[row].upperBound)].map { (Int($0.phrase), Int($0.position)) }
     }
 }
 
@@ -244,13 +243,14 @@ private struct Scoring {
         }
         ids.append(id)
         scores.append(score)
-        guard bodyMatchLimit > 0 else { return SQLITE_OK }
-        if keepsBodyMatches && bodyMatches.matches.count > bodyMatchLimit {
+        guard keepsBodyMatches else { return SQLITE_OK }
+        if bodyMatches.matches.count > bodyMatchLimit {
             // Over the limit: this row and the rest get their snippets from FTS5.
             bodyMatches.matches.removeSubrange(Int(firstKept)...)
             keepsBodyMatches = false
+        } else {
+            bodyMatches.rows.append(firstKept..<Int32(bodyMatches.matches.count))
         }
-        bodyMatches.rows.append(keepsBodyMatches ? firstKept..<Int32(bodyMatches.matches.count) : -1 ..< -1)
         return SQLITE_OK
     }
 }

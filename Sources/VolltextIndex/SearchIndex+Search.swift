@@ -322,12 +322,18 @@ extension SearchIndex {
                                 since: request.since, until: request.until, posts: posts)
         // Always filtered, if only for existence: arrays are indexed by these ids.
         var kept = 0
+        // The rows whose body matches were kept come first: they stay a prefix.
         var bodyRows = bodyMatches?.rows ?? []
+        var keptBodyRows = 0
         for index in ids.indices where filter.admits(ids[index]) {
             (ids[kept], scores[kept]) = (ids[index], scores[index])
-            if !bodyRows.isEmpty { bodyRows[kept] = bodyRows[index] }
+            if index < bodyRows.count {
+                bodyRows[kept] = bodyRows[index]
+                keptBodyRows = kept + 1
+            }
             kept += 1
         }
+        bodyRows.removeLast(bodyRows.count - keptBodyRows)
         bodyMatches?.rows = bodyRows
         ids.removeLast(ids.count - kept)
         scores.removeLast(scores.count - kept)
