@@ -9,6 +9,18 @@ import VolltextTestSupport
 /// Volltext scores matches with its own FTS5 function, `volltext_bm25`, which
 /// must give exactly what FTS5's `bm25()` gives: these check that on the real
 /// posts, for every kind of expression the query parser writes.
+/// okfn-de's posts indexed into a new temporary file; ``removeIndex(_:)`` removes it.
+private func indexRealPosts(_ name: String) throws -> (index: SearchIndex, path: String) {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID()).sqlite").path
+    let index = try SearchIndex(path: path, create: true)
+    _ = try index.update(from: SiteReader(root: SharedData.url("corpus/okfn-de")))
+    return (index, path)
+}
+
+private func removeIndex(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
 @Suite(.enabled(if: SharedData.isUsable, Comment(rawValue: SharedData.skipMessage)))
 struct Ranking {
     static let queries = [
@@ -18,11 +30,8 @@ struct Ranking {
     ]
 
     @Test func scoresEqualFTS5BM25OnTheRealPosts() throws {
-        let root = try SharedData.url("corpus/okfn-de")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ranking-\(UUID()).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let index = try SearchIndex(path: path, create: true)
-        _ = try index.update(from: SiteReader(root: root))
+        let (index, path) = try indexRealPosts("ranking")
+        defer { removeIndex(path) }
         let weights = FieldWeights()
         let analyzer = GermanAnalyzer(forQueries: true)
         try index.pool.read { db in
@@ -127,11 +136,8 @@ struct Ranking {
 @Suite(.enabled(if: SharedData.isUsable, Comment(rawValue: SharedData.skipMessage)))
 struct Snippets {
     @Test func sameAsFTS5SnippetOnTheRealPosts() throws {
-        let root = try SharedData.url("corpus/okfn-de")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("snippets-\(UUID()).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let index = try SearchIndex(path: path, create: true)
-        _ = try index.update(from: SiteReader(root: root))
+        let (index, path) = try indexRealPosts("snippets")
+        defer { removeIndex(path) }
         let analyzer = GermanAnalyzer(forQueries: true)
         var compared = 0
         try index.pool.read { db in
@@ -156,11 +162,8 @@ struct Snippets {
     /// be the ones `volltext_snippet` gives in a second FTS5 query, and the
     /// rest of the results the same, on every page of many real queries.
     @Test func keptMatchesGiveTheSameResultsAsASecondQuery() throws {
-        let root = try SharedData.url("corpus/okfn-de")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kept-\(UUID()).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let index = try SearchIndex(path: path, create: true)
-        _ = try index.update(from: SiteReader(root: root))
+        let (index, path) = try indexRealPosts("kept")
+        defer { removeIndex(path) }
         var compared = 0
         for query in Ranking.queries + ["die", "Lizenz", "Hackathon Berlin Jugend", "\"Open Data\" Transparenz Haushalt", "Geo*",
                                         "Wahl OR Wahlen OR Abstimmung", "Daten -Berlin", "Buergerbeteiligung", "Informationsfreiheitsgesetz",
