@@ -116,7 +116,9 @@ struct BodyMatches {
     /// Row `i`'s matches are `matches[rows[i]]`, for the rows before the limit was reached.
     var rows: [Range<Int32>] = []
 
-    /// Row `i`'s matches, in the order the scorer read them (phrase by phrase), or nil if none were kept.
+    /// Row `i`'s matches, or nil if none were kept. They come phrase by phrase,
+    /// each phrase's in position order: sorted stably by position (as
+    /// ``SnippetFunction/Passage`` does), that is FTS5's own order of them.
     func matches(ofRow row: Int) -> [(phrase: Int, position: Int)]? {
         guard row < rows.count else { return nil }
         return matches[Int(rows[row].lowerBound)..<Int(rows[row].upperBound)].map { (Int($0.phrase), Int($0.position)) }
