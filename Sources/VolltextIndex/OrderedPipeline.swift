@@ -6,6 +6,10 @@ import Foundation
 /// An index run reads and parses posts here while its one SQLite writer
 /// inserts the ones before: the reading does not need to wait for the
 /// writer, and the window bounds the memory of posts read but not yet written.
+///
+/// Work is claimed and handed over in batches (``batch`` results at a time):
+/// waking the other side for every post cost a sixth of a no-op reindex's time
+/// in thread switches, where an unchanged post is almost no work for the writer.
 final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
@@ -17,11 +21,14 @@ final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
 
     private let count: Int
     private let window: Int
+    /// Results a worker claims at once, and that it hands over with one wake-up.
+    let batch: Int
     private let produce: @Sendable (Int) -> Output
 
     init(count: Int, workers: Int, window: Int, produce: @escaping @Sendable (Int) -> Output) {
         self.count = count
         self.window = max(1, window)
+        batch = max(1, min(16, window / 4))
         self.produce = produce
         let workers = max(1, min(workers, count))
         running = count == 0 ? 0 : workers
@@ -41,9 +48,13 @@ final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
         while results[nextToConsume] == nil { condition.wait() }
         let output = results.removeValue(forKey: nextToConsume)
         nextToConsume += 1
-        condition.broadcast()
+        // A worker waits for room for its next batch (see `work`): wake it only once there is.
+        if window - (nextToProduce - nextToConsume) >= nextBatchSize { condition.broadcast() }
         return output
     }
+
+    /// How many results the next batch claims. Guarded by `condition`.
+    private var nextBatchSize: Int { min(batch, count - nextToProduce) }
 
     /// Stops the workers (after the result each is producing) and waits for
     /// them: nothing runs on after the consumer is done, even if it failed.
@@ -64,14 +75,21 @@ final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
             condition.unlock()
         }
         while true {
-            while !stopped && nextToProduce < count && nextToProduce - nextToConsume >= window { condition.wait() }
+            // Room in the window for a whole batch (a smaller one at the end).
+            while !stopped && nextToProduce < count && nextToProduce + nextBatchSize - nextToConsume > window {
+                condition.wait()
+            }
             guard !stopped, nextToProduce < count else { return }
-            let index = nextToProduce
-            nextToProduce += 1
-            condition.unlock()
-            let output = produce(index)
-            condition.lock()
-            if !stopped { results[index] = output }
+            let claimed = nextToProduce..<(nextToProduce + nextBatchSize)
+            nextToProduce = claimed.upperBound
+            for index in claimed {
+                condition.unlock()
+                let output = produce(index)
+                condition.lock()
+                if stopped { return }
+                results[index] = output
+            }
+            // The batch is there: one wake-up for the consumer (and for workers waiting at the end).
             condition.broadcast()
         }
     }
