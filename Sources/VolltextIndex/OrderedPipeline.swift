@@ -22,7 +22,7 @@ final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
     private let count: Int
     private let window: Int
     /// Results a worker claims at once, and that it hands over with one wake-up.
-    let batch: Int
+    private let batch: Int
     private let produce: @Sendable (Int) -> Output
 
     init(count: Int, workers: Int, window: Int, produce: @escaping @Sendable (Int) -> Output) {
