@@ -28,9 +28,8 @@ final class PostTable: Sendable {
         let postCount: Int
         /// `YYYY-MM-DD`, for `since` and `until`.
         let dates: [String]
-        /// Post `p`'s tag ids are `tagIDs[tagStarts[p]..<tagStarts[p + 1]]`.
-        let tagStarts: [Int32]
-        let tagIDs: [Int32]
+        /// Each post's tag ids, for filters and facets.
+        let tagIDLists: PostLists<Int32>
         let tagNames: [Int32: String]
         let tagIDsByKey: [String: Int32]
         /// One more than the largest tag id in use.
@@ -38,15 +37,13 @@ final class PostTable: Sendable {
         /// What a hit shows, by post id.
         let paths: [String], urls: [String], titles: [String]
         /// Each post's tags and authors, in its own order and spelling.
-        let shownTags: NameLists, authors: NameLists
+        let shownTags: PostLists<String>, authors: PostLists<String>
 
         var idCount: Int { order.count }
 
         func exists(_ id: Int64) -> Bool { id >= 0 && id < order.count && order[Int(id)] >= 0 }
 
-        func tags(of id: Int64) -> ArraySlice<Int32> {
-            tagIDs[Int(tagStarts[Int(id)])..<Int(tagStarts[Int(id) + 1])]
-        }
+        func tags(of id: Int64) -> ArraySlice<Int32> { tagIDLists[id] }
 
         /// Tag counts over `ids`, most frequent first, then by name; at most `limit`.
         func tagCounts(over ids: some Sequence<Int64>, limit: Int) -> [SearchResults.TagCount] {
@@ -135,16 +132,16 @@ final class PostTable: Sendable {
         }
 
         // post_tag is stored in (post_id, tag_id) order: the tag lists come out one post after another.
-        var tagStarts = [Int32](repeating: 0, count: count + 1)
-        var tagIDs: [Int32] = []
-        var nextPost = 0
-        let postTags = try Row.fetchCursor(db, sql: "SELECT post_id, tag_id FROM post_tag ORDER BY post_id, tag_id")
-        while let row = try postTags.next() {
-            guard let id = postID(row, 0), id >= nextPost else { continue }
-            while nextPost < id { nextPost += 1; tagStarts[nextPost] = Int32(tagIDs.count) }
-            if let tag = tagID(row, 1) { tagIDs.append(tag) }
+        let tagIDLists = try PostLists(db, sql: "SELECT post_id, tag_id FROM post_tag ORDER BY post_id, tag_id", count: count) {
+            tagID($0, 1)
         }
-        while nextPost < count { nextPost += 1; tagStarts[nextPost] = Int32(tagIDs.count) }
+        // A post's tags and authors as it writes them, in its order.
+        let shownTags = try PostLists(db, sql: "SELECT post_id, name FROM post_tag ORDER BY post_id, position", count: count) {
+            String.fromDatabaseValue($0[1])
+        }
+        let authors = try PostLists(db, sql: "SELECT post_id, name FROM post_author ORDER BY post_id, position", count: count) {
+            String.fromDatabaseValue($0[1])
+        }
 
         var tagNames: [Int32: String] = [:]
         var tagIDsByKey: [String: Int32] = [:]
@@ -153,12 +150,10 @@ final class PostTable: Sendable {
             tagNames[id] = String.fromDatabaseValue(row[1]) ?? ""
             if let key = String.fromDatabaseValue(row[2]) { tagIDsByKey[key] = id }
         }
-        let tagIDLimit = Int(max(tagIDs.max() ?? 0, tagNames.keys.max() ?? 0, 0)) + 1
+        let tagIDLimit = Int(max(tagIDLists.elements.max() ?? 0, tagNames.keys.max() ?? 0, 0)) + 1
         return Snapshot(generation: generation, lengths: lengths, bodyLengths: bodyLengths, order: order, postCount: order.count { $0 >= 0 }, dates: dates,
-                        tagStarts: tagStarts, tagIDs: tagIDs, tagNames: tagNames, tagIDsByKey: tagIDsByKey,
-                        tagIDLimit: tagIDLimit, paths: paths, urls: urls, titles: titles,
-                        shownTags: try NameLists(db, table: "post_tag", count: count),
-                        authors: try NameLists(db, table: "post_author", count: count))
+                        tagIDLists: tagIDLists, tagNames: tagNames, tagIDsByKey: tagIDsByKey,
+                        tagIDLimit: tagIDLimit, paths: paths, urls: urls, titles: titles, shownTags: shownTags, authors: authors)
     }
 
     /// An integer column's value, nil for NULL, text, blobs and reals.
@@ -184,33 +179,33 @@ final class PostTable: Sendable {
     }
 }
 
-/// A list of names per post id, back to back: post `p`'s are
-/// `names[starts[p]..<starts[p + 1]]`. One array of strings, not one array per post.
-struct NameLists: Sendable {
+/// A list per post id, back to back: post `p`'s elements are
+/// `elements[starts[p]..<starts[p + 1]]`. One array for all posts, not one per post.
+struct PostLists<Element: Sendable>: Sendable {
     private let starts: [Int32]
-    private let names: [String]
+    /// Every post's elements, one post after another.
+    let elements: [Element]
 
-    /// The names of `table` (`post_tag` or `post_author`: `post_id`, `position`,
-    /// `name`), in each post's order. Rows of ids out of range or names that are
-    /// not text (a damaged file) are left out.
-    init(_ db: Database, table: String, count: Int) throws {
+    /// From the rows of `sql`, `(post_id, …)` in post id order; `element` reads
+    /// a row's element, nil to leave the row out. Rows whose post id is not an
+    /// integer below `count`, or out of order (a damaged file), are left out.
+    init(_ db: Database, sql: String, count: Int, element: (Row) -> Element?) throws {
         var starts = [Int32](repeating: 0, count: count + 1)
-        var names: [String] = []
+        var elements: [Element] = []
         var nextPost = 0
-        // `table` is one of two names written by the caller, never user text.
-        let rows = try Row.fetchCursor(db, sql: "SELECT post_id, name FROM \(table) ORDER BY post_id, position")
+        let rows = try Row.fetchCursor(db, sql: sql)
         while let row = try rows.next() {
             guard case let .int64(id) = (row[0] as DatabaseValue).storage, id >= nextPost, id < count,
-                  let name = String.fromDatabaseValue(row[1]) else { continue }
-            while nextPost < id { nextPost += 1; starts[nextPost] = Int32(names.count) }
-            names.append(name)
+                  let value = element(row) else { continue }
+            while nextPost < id { nextPost += 1; starts[nextPost] = Int32(elements.count) }
+            elements.append(value)
         }
-        while nextPost < count { nextPost += 1; starts[nextPost] = Int32(names.count) }
-        (self.starts, self.names) = (starts, names)
+        while nextPost < count { nextPost += 1; starts[nextPost] = Int32(elements.count) }
+        (self.starts, self.elements) = (starts, elements)
     }
 
-    func names(of id: Int64) -> [String] {
-        Array(names[Int(starts[Int(id)])..<Int(starts[Int(id) + 1])])
+    subscript(id: Int64) -> ArraySlice<Element> {
+        elements[Int(starts[Int(id)])..<Int(starts[Int(id) + 1])]
     }
 }
 
