@@ -162,24 +162,18 @@ extension SearchIndex {
     /// A search that runs longer than the index's `searchTimeLimit` is
     /// stopped and throws ``QueryError/tooExpensive(seconds:)``.
     public func search(_ request: SearchRequest, weights: FieldWeights = FieldWeights()) throws -> SearchResults {
-        let request = try request.validated()
-        do {
-            return try pool.read { db in try search(validated: request, weights: weights, db: db) }
-        } catch {
-            throw searchError(error)
-        }
+        try search(request, weights: weights, keepingBodyMatchesUpTo: BodyMatches.limit)
     }
 
     /// A search that keeps at most `limit` body matches while scoring (see
     /// ``BodyMatches``); the snippets of the other rows come from a second FTS5
     /// query (`volltext_snippet`), all of them with 0. The tests compare these
-    /// ways with the usual one.
-    func search(_ request: SearchRequest, keepingBodyMatchesUpTo limit: Int) throws -> SearchResults {
+    /// ways with the usual one, ``BodyMatches/limit``.
+    func search(_ request: SearchRequest, weights: FieldWeights = FieldWeights(),
+                keepingBodyMatchesUpTo limit: Int) throws -> SearchResults {
         let request = try request.validated()
         do {
-            return try pool.read { db in
-                try search(validated: request, weights: FieldWeights(), bodyMatchLimit: limit, db: db)
-            }
+            return try pool.read { db in try search(validated: request, weights: weights, bodyMatchLimit: limit, db: db) }
         } catch {
             throw searchError(error)
         }
@@ -395,7 +389,7 @@ extension SearchIndex {
             let index = Int(id)
             return SearchResults.Hit(
                 path: posts.paths[index], url: posts.urls[index], title: posts.titles[index], date: posts.dates[index],
-                authors: posts.authors.names(of: id), tags: posts.shownTags.names(of: id),
+                authors: Array(posts.authors[id]), tags: Array(posts.shownTags[id]),
                 score: (score * 1000).rounded() / 1000,
                 snippet: Snippet(marked: snippets[id] ?? ""))
         }
