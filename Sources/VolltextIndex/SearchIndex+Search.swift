@@ -381,7 +381,8 @@ extension SearchIndex {
         for (id, matches) in zip(ids, bodyMatches) {
             guard let matches else { continue }
             let passage = SnippetFunction.Passage(phraseSizes: phraseSizes, matches: matches)
-            snippets[id] = try snippet(of: id, passage, body: body, words: Int(posts.bodyLengths[Int(id)]), analyzer: analyzer)
+            snippets[id] = try snippet(of: id, passage, body: body, words: Int(posts.bodyLengths[Int(id)]),
+                                       generation: posts.generation, analyzer: analyzer)
         }
         let rest = zip(ids, bodyMatches).compactMap { $1 == nil ? $0 : nil }
         if !rest.isEmpty { snippets.merge(try self.snippets(for: rest, match: match, db: db)) { kept, _ in kept } }
@@ -397,16 +398,25 @@ extension SearchIndex {
 
     /// The snippet of post `id` for its kept body matches: what `volltext_snippet`
     /// gives for the row, read with the `body` statement (by rowid); nil without a body.
+    /// The body's word ranges come from ``WordLayoutCache`` as far as it has
+    /// them, and what more was read goes back into it.
     private func snippet(of id: Int64, _ passage: SnippetFunction.Passage, body: Statement, words: Int,
-                         analyzer: GermanAnalyzer) throws -> String? {
+                         generation: String, analyzer: GermanAnalyzer) throws -> String? {
         var passage = passage
         let rows = try Row.fetchCursor(body, arguments: [id])
         guard let row = try rows.next(), !row.hasNull(atIndex: 0) else { return nil }
+        let known = wordLayouts.ranges(of: id, generation: generation)
+        var ranges = known ?? WordRanges()
         let marked = try row.withUnsafeData(atIndex: 0) { data in
-            (data ?? Data()).withUnsafeBytes { passage.marked($0.bindMemory(to: UInt8.self), documentWords: words, analyzer: analyzer) }
+            (data ?? Data()).withUnsafeBytes {
+                passage.marked($0.bindMemory(to: UInt8.self), documentWords: words, analyzer: analyzer, ranges: &ranges)
+            }
         }
         // A match beyond the body's words: the index is damaged, as volltext_snippet() reports.
         guard let marked else { throw PostTable.DamagedIndex() }
+        if ranges.count > known?.count ?? 0 || ranges.isComplete != known?.isComplete {
+            wordLayouts.store(ranges, of: id, generation: generation)
+        }
         return String(decoding: marked, as: UTF8.self)
     }
 

@@ -66,6 +66,8 @@ public final class SearchIndex: Sendable {
     /// Whether recent results are kept (see `init`).
     public var cachesResults: Bool { resultCache != nil }
     let postTable = PostTable()
+    /// Word ranges of bodies recently shown in snippets.
+    let wordLayouts = WordLayoutCache()
     let vocabularyTable = Vocabulary()
 
     /// Which FTS5 tokenizer a new index uses.

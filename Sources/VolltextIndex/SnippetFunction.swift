@@ -102,28 +102,43 @@ enum SnippetFunction {
         /// The passage, matches between U+E000 and U+E001; nil if a match lies
         /// outside the body's `documentWords` words or names no phrase (a damaged index).
         mutating func marked(_ text: UnsafeBufferPointer<UInt8>, documentWords: Int, analyzer: GermanAnalyzer) -> [UInt8]? {
+            var ranges = WordRanges()
+            // Never more words than the body has, nor past the last match and one passage.
+            ranges.reserveCapacity(words: min(documentWords, (matches.map(\.position).max() ?? 0) + SnippetFunction.passageWords) + 1)
+            return marked(text, documentWords: documentWords, analyzer: analyzer, ranges: &ranges)
+        }
+
+        /// The same, given the ranges of the body's first words as far as they
+        /// are known (from ``WordLayoutCache``); reads the rest it needs into `ranges`.
+        mutating func marked(_ text: UnsafeBufferPointer<UInt8>, documentWords: Int, analyzer: GermanAnalyzer,
+                             ranges: inout WordRanges) -> [UInt8]? {
             guard matches.allSatisfy({ $0.position >= 0 && $0.position <= documentWords && phraseSizes.indices.contains($0.phrase) })
             else { return nil }
             // FTS5 lists matches by position (equal positions by phrase), which the
             // choice below and the marking rely on; a damaged index might not.
             // The sort is stable: a list in order stays as it is.
             matches.sort { $0.position < $1.position }
-            // Never more words than the body has, nor past the last match and one passage.
-            var ranges: [(start: Int, end: Int)] = []
-            ranges.reserveCapacity(min(documentWords, (matches.last?.position ?? 0) + SnippetFunction.passageWords) + 1)
             let start = bestStartReading(text, documentWords: documentWords, analyzer: analyzer, into: &ranges)
             return marked(text, ranges: ranges, from: start, documentWords: documentWords)
         }
 
-        /// Appends the body's word ranges to `ranges`, position by position,
-        /// while `more` (given the position just read and its first byte) answers true.
+        /// Hands `more` each word position and its first byte, in order, while it
+        /// answers true: first the positions `ranges` already holds, then those
+        /// the analyzer reads, which are added to `ranges`.
         private static func readWords(_ text: UnsafeBufferPointer<UInt8>, analyzer: GermanAnalyzer,
-                                      into ranges: inout [(start: Int, end: Int)], while more: (Int, Int) -> Bool) {
+                                      into ranges: inout WordRanges, while more: (Int, Int) -> Bool) {
+            let known = ranges.count
+            for position in 0..<known where !more(position, ranges[position].start) { return }
+            guard !ranges.isComplete else { return }
             struct Enough: Error {}
-            try? analyzer.wordRanges(utf8: text) { start, end in
-                ranges.append((start, end))
-                if !more(ranges.count - 1, start) { throw Enough() }
+            var position = 0
+            let readToTheEnd: Void? = try? analyzer.wordRanges(utf8: text) { start, end in
+                defer { position += 1 }
+                guard position >= known else { return }  // handed out above
+                ranges.append(start: start, end: end)
+                if !more(position, start) { throw Enough() }
             }
+            if readToTheEnd != nil { ranges.isComplete = true }
         }
 
         /// Whether the word at `position`, starting at byte `start`, starts a
@@ -143,7 +158,7 @@ enum SnippetFunction {
         /// common word in a long post that is often far before its last match.
         /// Needs the matches in position order.
         private func bestStartReading(_ text: UnsafeBufferPointer<UInt8>, documentWords: Int, analyzer: GermanAnalyzer,
-                                      into ranges: inout [(start: Int, end: Int)]) -> Int {
+                                      into ranges: inout WordRanges) -> Int {
             var choice = PassageChoice(row: self, documentWords: documentWords)
             // Never further than any passage can reach: the last match and one passage.
             let lastWord = (matches.last?.position ?? 0) + SnippetFunction.passageWords - 1
@@ -260,7 +275,7 @@ enum SnippetFunction {
         }
 
         /// The passage of `passageWords` words from `start`, matches marked.
-        private func marked(_ text: UnsafeBufferPointer<UInt8>, ranges: [(start: Int, end: Int)], from start: Int,
+        private func marked(_ text: UnsafeBufferPointer<UInt8>, ranges: WordRanges, from start: Int,
                             documentWords: Int) -> [UInt8] {
             let open: [UInt8] = [0xEE, 0x80, 0x80], close: [UInt8] = [0xEE, 0x80, 0x81], ellipsis: [UInt8] = [0xE2, 0x80, 0xA6]
             let end = start + SnippetFunction.passageWords - 1
@@ -273,7 +288,7 @@ enum SnippetFunction {
                 if byte > offset { output += text[offset..<byte] }
                 offset = max(offset, byte)
             }
-            for position in ranges.indices where position >= start && position <= end {
+            for position in start..<max(start, min(end + 1, ranges.count)) {
                 let range = ranges[position]
                 if start > 0 && position == start { offset = range.start }
                 if let current = span, position == current.first {

@@ -165,11 +165,13 @@ struct Snippets {
         let (index, path) = try indexRealPosts("kept")
         defer { removeIndex(path) }
         var compared = 0
+        var requests: [(SearchRequest, SearchResults)] = []
         for query in Ranking.queries + ["die", "Lizenz", "Hackathon Berlin Jugend", "\"Open Data\" Transparenz Haushalt", "Geo*",
                                         "Wahl OR Wahlen OR Abstimmung", "Daten -Berlin", "Buergerbeteiligung", "Informationsfreiheitsgesetz",
                                         "Schufa knacken", "Transparenzgesetz*"] {
             for (offset, sort) in [(0, SearchRequest.Sort.relevance), (10, .relevance), (0, .date), (40, .date)] {
                 let request = SearchRequest(query: query, sort: sort, limit: 20, offset: offset)
+                // Word ranges read afresh or partly known from earlier queries (``WordLayoutCache``).
                 let kept = try index.search(request)
                 // None kept, and some kept and the rest from FTS5.
                 for limit in [0, 300] {
@@ -177,9 +179,13 @@ struct Snippets {
                             "\(query), offset \(offset), \(sort), \(limit) kept")
                 }
                 compared += kept.hits.count
+                requests.append((request, kept))
             }
         }
         #expect(compared > 1_000)
+        // Again, with the word ranges of every body shown so far known.
+        #expect(index.wordLayouts.count > 200)
+        for (request, first) in requests { #expect(try index.search(request) == first, "\(request.query) again") }
     }
 }
 
