@@ -20,9 +20,12 @@ import Testing
         try await first.value
         try await secondRuns.wait()  // the place passed on to the second
         let third = Task { try await runner.run { 3 } }
-        try await waitUntil { runner.waitingCount == 1 && timers.count == 2 }  // timer 1: the third's
+        try await waitUntil { runner.waitingCount == 1 }
+        #expect(timers.count == 1, "one timer serves all waiting requests")
         timers.fire(0)  // the second's time is over, but it no longer waits
         #expect(runner.waitingCount == 1, "the third request gave up on the second's timer")
+        #expect(timers.count == 2, "no timer was set for the third request's own time")  // timer 1: the third's
+        #expect(timers.durations[1] > .seconds(2) && timers.durations[1] <= .seconds(3))
         releaseSecond.open()
         try await second.value
         #expect(try await third.value == 3)
@@ -43,6 +46,32 @@ import Testing
         release.open()
         try await slow.value
         #expect(try await runner.run { 2 } == 2)
+    }
+
+    /// Waiting requests share one timer, set for the oldest one's time; when it
+    /// fires, that request gives up, and the timer is set for the next one's.
+    @Test func oneTimerServesAllWaitingRequests() async throws {
+        let timers = ManualTimers()
+        let runner = SearchRunner(limit: 1, maxWait: .seconds(5), startTimer: timers.start)
+        let running = Gate(), release = Gate()
+        let slow = Task { try await runner.run { running.open(); try await release.wait() } }
+        try await running.wait()
+        var waiting: [Task<Int, any Error>] = []
+        for index in 0..<3 {  // one after another, so that they wait in this order
+            waiting.append(Task { try await runner.run { index } })
+            try await waitUntil { runner.waitingCount == index + 1 }
+        }
+        #expect(timers.count == 1)
+        timers.fire(0)  // the first one's time is over, not yet the others'
+        await #expect(throws: ServerBusy.self) { try await waiting[0].value }
+        #expect(runner.waitingCount == 2)
+        #expect(timers.count == 2, "the timer is set again for the oldest request left")
+        #expect(timers.durations[1] > .zero && timers.durations[1] <= .seconds(5))
+        release.open()
+        try await slow.value
+        #expect(try await waiting[1].value == 1)
+        #expect(try await waiting[2].value == 2)
+        #expect(runner.waitingCount == 0)
     }
 
     @Test func theDispatchTimerFiresAfterItsTime() async throws {
