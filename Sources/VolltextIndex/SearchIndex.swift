@@ -79,6 +79,10 @@ public final class SearchIndex: Sendable {
         case unicode61 = "unicode61 remove_diacritics 2"
     }
 
+    /// Connections that read at once: two per core for searches, and one more,
+    /// so that a server's health check and tag list find one while searches run.
+    public static let readerCount = max(5, ProcessInfo.processInfo.activeProcessorCount * 2 + 1)
+
     /// Opens (or, with `create`, creates) the index at `path`. `tokenizer`
     /// applies only when the index is created.
     ///
@@ -110,6 +114,7 @@ public final class SearchIndex: Sendable {
             try db.execute(sql: "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384")
         }
         configuration.readonly = !create
+        configuration.maximumReaderCount = Self.readerCount
         configuration.busyMode = .timeout(busyTimeout)
         // An index shipped read-only (a deploy's file, a read-only folder) cannot get the
         // -wal and -shm files SQLite's WAL mode reads through; nobody writes it, so SQLite

@@ -3,8 +3,9 @@ import Hummingbird
 import VolltextIndex
 import VolltextPresentation
 
-/// The JSON API: thin handlers over ``SearchIndex``, reading through GRDB's
-/// asynchronous reads so that no request holds a thread while it waits.
+/// The JSON API: thin handlers over ``SearchIndex``. Searches run on
+/// ``SearchRunner``'s threads, the tag list and the health check through GRDB's
+/// asynchronous reads: no request holds one of Swift's cooperative threads while it waits.
 ///
 /// - `GET /api/search?q=…&tag=…&any_tag=1&author=…&since=…&until=…&sort=…&limit=…&offset=…&lang=…`:
 ///   the same JSON as `volltext search --json`
@@ -23,7 +24,7 @@ struct SearchController: Sendable {
             try await APIError.mapping {
                 let search = try SearchParameters(request.uri.queryParameters).request
                 let index = self.served.current()
-                return SearchResultsResponse(results: try await self.runner.run { try await index.search(search) })
+                return SearchResultsResponse(results: try await self.runner.run { try index.search(search) })
             }
         }
         router.get("/api/tags") { _, _ in

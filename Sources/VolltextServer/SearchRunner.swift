@@ -1,30 +1,44 @@
-import Dispatch
+import Foundation
 import Synchronization
 import VolltextIndex
 
-/// Lets a few searches run at once.
+/// Runs searches on a few threads of its own, in the order they came.
 ///
-/// Searches read through GRDB's asynchronous reads, on GRDB's own threads, so
-/// no search holds one of Swift's cooperative threads; but each still takes a
-/// core while it runs. At most `limit` run at once (fewer than GRDB's readers,
-/// so a health check always finds one), so that a flood of slow queries cannot
-/// starve other requests; a request beyond that waits its turn, in order,
-/// without holding a thread, for at most `maxWait`, then gets a clear 503.
+/// A search is CPU work of a fraction of a millisecond on a blog. Handing each
+/// to GRDB's asynchronous read cost more than the search itself: the request
+/// hopped to a reader's dispatch queue and back, two thread wake-ups each way,
+/// and at 64 connections the server spent a sixth of its CPU switching
+/// threads. Here `limit` threads take the waiting searches one after another
+/// without sleeping in between while there are any, and the request waits
+/// without holding one of Swift's cooperative threads. A request that waits
+/// longer than `maxWait` for a thread gets a clear 503, so a flood of slow
+/// queries cannot stall the server; other requests (the health check) never
+/// wait here, and read through GRDB's own readers.
 final class SearchRunner: Sendable {
+    private struct Job {
+        let deadline: ContinuousClock.Instant
+        /// Runs the search and answers the request.
+        let run: @Sendable () -> Void
+        /// Answers the request with ``ServerBusy``.
+        let turnAway: @Sendable () -> Void
+    }
+
     private struct State {
-        var running = 0
-        /// Waiting requests, oldest first; their deadlines grow in this order.
-        var waiting: [(deadline: ContinuousClock.Instant, continuation: CheckedContinuation<Bool, Never>)] = []
+        /// Waiting searches, oldest first; their deadlines grow in this order.
+        var waiting: [Job] = []
         var head = 0
-        /// The deadline the one pending timer turns away requests up to, if one is pending.
+        var stopped = false
+        /// Search threads waiting for work.
+        var idle = 0
+        /// The deadline the one pending timer turns away searches up to, if one is pending.
         var timerDeadline: ContinuousClock.Instant?
 
         var waitingCount: Int { waiting.count - head }
 
-        mutating func removeFirstWaiting() -> CheckedContinuation<Bool, Never> {
-            let first = waiting[head].continuation
+        mutating func removeFirst() -> Job {
+            let first = waiting[head]
             head += 1
-            // Drop the served entries once they are half the list: O(1) per request.
+            // Drop the taken entries once they are half the list: O(1) per search.
             if head * 2 >= waiting.count, head >= 64 || head == waiting.count {
                 waiting.removeFirst(head)
                 head = 0
@@ -33,18 +47,32 @@ final class SearchRunner: Sendable {
         }
     }
 
-    private let state = Mutex(State())
-    private let limit: Int
+    /// Guards `state`; the search threads wait on it for work.
+    private let condition = NSCondition()
+    private nonisolated(unsafe) var state = State()
     private let maxWait: Duration
+    let threadCount: Int
     /// Calls its closure once the given time has passed: a timer on a dispatch
     /// queue, or the test's own hand.
     private let startTimer: @Sendable (Duration, @escaping @Sendable () -> Void) -> Void
 
     init(limit: Int, maxWait: Duration = .seconds(1),
          startTimer: @escaping @Sendable (Duration, @escaping @Sendable () -> Void) -> Void = SearchRunner.dispatchTimer) {
-        self.limit = max(1, limit)
         self.maxWait = maxWait
         self.startTimer = startTimer
+        threadCount = max(1, limit)
+        for number in 0..<threadCount {
+            let thread = Thread { [self] in work() }
+            thread.name = "volltext-search-\(number)"
+            thread.start()
+        }
+    }
+
+    /// Lets the search threads end once the waiting searches are done (for tests;
+    /// a server's threads live as long as it does).
+    func stop() {
+        condition.withLock { state.stopped = true }
+        condition.broadcast()
     }
 
     /// Only for the timers of waiting requests.
@@ -54,74 +82,70 @@ final class SearchRunner: Sendable {
         timers.asyncAfter(deadline: .now() + .nanoseconds(Int(duration.nanoseconds)), execute: expire)
     }
 
-    /// Requests waiting for a place now.
-    var waitingCount: Int { state.withLock { $0.waitingCount } }
+    /// Requests waiting for a search thread now.
+    var waitingCount: Int { condition.withLock { state.waitingCount } }
 
-    func run<T: Sendable>(_ work: () async throws -> T) async throws -> T {
-        guard await acquire() else { throw ServerBusy() }
-        defer { release() }
-        return try await work()
-    }
+    /// Search threads waiting for work now.
+    var idleCount: Int { condition.withLock { state.idle } }
 
-    /// True once a place is free; false if none came free within `maxWait`.
-    ///
-    /// One timer serves all waiting requests, set for the oldest one's deadline:
-    /// a timer per request (most of which are served long before it fires) cost
-    /// an eighth of the server's CPU at 64 connections.
-    private func acquire() async -> Bool {
-        if state.withLock({ Self.takePlace(in: &$0, limit: limit) }) { return true }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            // Looked at again under the same lock that queues the request: a place
-            // let go since the look above is taken now, not lost while it waits.
+    /// Runs `search` on a search thread, once one is free; throws ``ServerBusy``
+    /// if none came free within `maxWait`.
+    func run<T: Sendable>(_ search: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let deadline = ContinuousClock.now + maxWait
-            let (tookPlace, startsTimer) = state.withLock { state -> (Bool, Bool) in
-                if Self.takePlace(in: &state, limit: limit) { return (true, false) }
-                state.waiting.append((deadline, continuation))
-                guard state.timerDeadline == nil else { return (false, false) }
+            let job = Job(deadline: deadline,
+                          run: { continuation.resume(with: Result { try search() }) },
+                          turnAway: { continuation.resume(throwing: ServerBusy()) })
+            let startsTimer = condition.withLock { () -> Bool in
+                state.waiting.append(job)
+                // Only a search that must wait for a thread needs a timer.
+                guard state.idle < state.waitingCount, state.timerDeadline == nil else { return false }
                 state.timerDeadline = deadline
-                return (false, true)
+                return true
             }
-            if tookPlace { return continuation.resume(returning: true) }
+            condition.signal()
+            // One timer serves all waiting requests, set for the oldest one's deadline.
             if startsTimer { startTimer(maxWait) { [weak self] in self?.turnAway(through: deadline) } }
         }
     }
 
-    /// Takes a place if one is free.
-    private static func takePlace(in state: inout State, limit: Int) -> Bool {
-        guard state.running < limit else { return false }
-        state.running += 1
-        return true
-    }
-
-    private func release() {
-        let next = state.withLock { state -> CheckedContinuation<Bool, Never>? in
-            if state.waitingCount == 0 {
-                state.running -= 1
-                return nil
+    /// A search thread: takes the oldest waiting search, runs it, and so on.
+    private func work() {
+        while true {
+            condition.lock()
+            while state.waitingCount == 0 && !state.stopped {
+                state.idle += 1
+                condition.wait()
+                state.idle -= 1
             }
-            return state.removeFirstWaiting()  // the place passes on: running stays the same
+            guard state.waitingCount > 0 else {
+                condition.unlock()
+                return
+            }
+            let job = state.removeFirst()
+            condition.unlock()
+            job.run()
         }
-        next?.resume(returning: true)
     }
 
     /// The timer for `deadline` fired: requests still waiting whose time is
     /// over (by then or by now) give up, and the timer is set again for the oldest one left.
     private func turnAway(through deadline: ContinuousClock.Instant) {
         let cutoff = max(deadline, .now)
-        let (expired, next) = state.withLock { state -> ([CheckedContinuation<Bool, Never>], ContinuousClock.Instant?) in
-            var expired: [CheckedContinuation<Bool, Never>] = []
+        let (expired, next) = condition.withLock { () -> ([Job], ContinuousClock.Instant?) in
+            var expired: [Job] = []
             while state.waitingCount > 0, state.waiting[state.head].deadline <= cutoff {
-                expired.append(state.removeFirstWaiting())
+                expired.append(state.removeFirst())
             }
             state.timerDeadline = state.waitingCount > 0 ? state.waiting[state.head].deadline : nil
             return (expired, state.timerDeadline)
         }
-        for continuation in expired { continuation.resume(returning: false) }
+        for job in expired { job.turnAway() }
         if let next {
             startTimer(max(.zero, next - .now)) { [weak self] in self?.turnAway(through: next) }
         }
     }
 }
 
-/// Every search place was taken for longer than a request may wait.
+/// Every search thread was busy for longer than a request may wait.
 struct ServerBusy: Error {}

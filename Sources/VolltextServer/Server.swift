@@ -55,7 +55,9 @@ public func buildApplication(index: SearchIndex, options: ServerOptions, logger:
     let served = ServedIndex(index, logger: logger) { path in
         try SearchIndex(path: path, cachesResults: cachesResults, searchTimeLimit: searchTimeLimit)
     }
-    SearchController(served: served, runner: SearchRunner(limit: options.concurrentSearches)).addRoutes(to: router)
+    // One reader connection stays free of searches for the health check and the tag list.
+    let runner = SearchRunner(limit: min(options.concurrentSearches, SearchIndex.readerCount - 1))
+    SearchController(served: served, runner: runner).addRoutes(to: router)
     try PageController().addRoutes(to: router)
 
     var services: [any Service] = []

@@ -10,15 +10,16 @@ import Testing
     /// not when an earlier request's timer does.
     @Test func eachWaiterWaitsItsOwnTime() async throws {
         let timers = ManualTimers()
-        let runner = SearchRunner(limit: 1, maxWait: .seconds(3), startTimer: timers.start)
+        let runner = try await ready(SearchRunner(limit: 1, maxWait: .seconds(3), startTimer: timers.start))
+        defer { runner.stop() }
         let firstRuns = Gate(), releaseFirst = Gate(), secondRuns = Gate(), releaseSecond = Gate()
-        let first = Task { try await runner.run { firstRuns.open(); try await releaseFirst.wait() } }
+        let first = Task { try await runner.run { firstRuns.open(); releaseFirst.block() } }
         try await firstRuns.wait()
-        let second = Task { try await runner.run { secondRuns.open(); try await releaseSecond.wait() } }
+        let second = Task { try await runner.run { secondRuns.open(); releaseSecond.block() } }
         try await waitUntil { runner.waitingCount == 1 && timers.count == 1 }  // timer 0: the second's
         releaseFirst.open()
         try await first.value
-        try await secondRuns.wait()  // the place passed on to the second
+        try await secondRuns.wait()  // the search thread took the second
         let third = Task { try await runner.run { 3 } }
         try await waitUntil { runner.waitingCount == 1 }
         #expect(timers.count == 1, "one timer serves all waiting requests")
@@ -33,9 +34,10 @@ import Testing
 
     @Test func aRequestWaitingTooLongIsTurnedAway() async throws {
         let timers = ManualTimers()
-        let runner = SearchRunner(limit: 1, maxWait: .milliseconds(200), startTimer: timers.start)
+        let runner = try await ready(SearchRunner(limit: 1, maxWait: .milliseconds(200), startTimer: timers.start))
+        defer { runner.stop() }
         let running = Gate(), release = Gate()
-        let slow = Task { try await runner.run { running.open(); try await release.wait() } }
+        let slow = Task { try await runner.run { running.open(); release.block() } }
         try await running.wait()
         let late = Task { try await runner.run { 1 } }
         try await waitUntil { runner.waitingCount == 1 && timers.count == 1 }
@@ -52,9 +54,10 @@ import Testing
     /// fires, that request gives up, and the timer is set for the next one's.
     @Test func oneTimerServesAllWaitingRequests() async throws {
         let timers = ManualTimers()
-        let runner = SearchRunner(limit: 1, maxWait: .seconds(5), startTimer: timers.start)
+        let runner = try await ready(SearchRunner(limit: 1, maxWait: .seconds(5), startTimer: timers.start))
+        defer { runner.stop() }
         let running = Gate(), release = Gate()
-        let slow = Task { try await runner.run { running.open(); try await release.wait() } }
+        let slow = Task { try await runner.run { running.open(); release.block() } }
         try await running.wait()
         var waiting: [Task<Int, any Error>] = []
         for index in 0..<3 {  // one after another, so that they wait in this order
@@ -74,6 +77,47 @@ import Testing
         #expect(runner.waitingCount == 0)
     }
 
+    /// `limit` searches run at once, on threads of the runner's own.
+    @Test func searchesRunSideBySideOnTheRunnersThreads() async throws {
+        let runner = try await ready(SearchRunner(limit: 2, maxWait: .seconds(120)))
+        defer { runner.stop() }
+        let bothRun = Gate(), release = Gate()
+        let started = Counter()
+        let searches = (0..<2).map { _ in
+            Task { try await runner.run { () -> Bool in
+                if started.increment() == 2 { bothRun.open() }
+                release.block()
+                return Thread.isMainThread
+            } }
+        }
+        try await bothRun.wait()  // two at once: neither waits for the other
+        #expect(runner.waitingCount == 0)
+        release.open()
+        for search in searches { #expect(try await search.value == false) }
+    }
+
+    /// Waiting searches run in the order they came; a search's error reaches its request.
+    @Test func waitingSearchesRunInOrder() async throws {
+        let runner = try await ready(SearchRunner(limit: 1, maxWait: .seconds(120)))  // no request gives up here
+        defer { runner.stop() }
+        let running = Gate(), release = Gate()
+        let slow = Task { try await runner.run { running.open(); release.block() } }
+        try await running.wait()
+        let order = Counter()
+        var queued: [Task<Int, any Error>] = []
+        for _ in 0..<5 {
+            queued.append(Task { try await runner.run { order.increment() } })
+            try await waitUntil { runner.waitingCount == queued.count }
+        }
+        release.open()
+        try await slow.value
+        var ranks: [Int] = []
+        for search in queued { ranks.append(try await search.value) }
+        #expect(ranks == [1, 2, 3, 4, 5])
+        struct Failed: Error {}
+        await #expect(throws: Failed.self) { try await runner.run { () throws -> Int in throw Failed() } }
+    }
+
     @Test func theDispatchTimerFiresAfterItsTime() async throws {
         let fired = Gate()
         let start = ContinuousClock.now
@@ -81,6 +125,13 @@ import Testing
         try await fired.wait()
         #expect(ContinuousClock.now - start >= .milliseconds(50))
     }
+}
+
+/// The runner once its search threads wait for work, so that the first
+/// search never waits for a thread still starting (and sets no timer).
+private func ready(_ runner: SearchRunner) async throws -> SearchRunner {
+    try await waitUntil { runner.idleCount > 0 && runner.idleCount == runner.threadCount }
+    return runner
 }
 
 /// Polls `condition` until it holds; fails after 20 s instead of hanging.
@@ -111,11 +162,28 @@ private final class ManualTimers: @unchecked Sendable {
     }
 }
 
-/// A place held until the test lets it go. (NSLock, not Mutex: ThreadSanitizer
-/// sees pthread locks, not Mutex's futex.)
+/// Shut until the test (or a search) opens it: awaited by the test, or
+/// blocking a search thread. (NSCondition, not Mutex: ThreadSanitizer sees
+/// pthread locks, not Mutex's futex.)
 private final class Gate: @unchecked Sendable {
-    private let lock = NSLock()
+    private let condition = NSCondition()
     private var isOpen = false
-    func open() { lock.withLock { isOpen = true } }
-    func wait() async throws { try await waitUntil { lock.withLock { isOpen } } }
+    func open() {
+        condition.withLock { isOpen = true }
+        condition.broadcast()
+    }
+    func wait() async throws { try await waitUntil { condition.withLock { isOpen } } }
+    /// Blocks the calling thread until the gate opens (at most 20 s).
+    func block() {
+        condition.withLock {
+            let deadline = Date(timeIntervalSinceNow: 20)
+            while !isOpen && condition.wait(until: deadline) {}
+        }
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
 }
