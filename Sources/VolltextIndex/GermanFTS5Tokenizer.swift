@@ -18,6 +18,8 @@ import VolltextAnalysis
 ///   (`FTS5_TOKENIZE_PREFIX`) asks for its last word as the folded word *and*
 ///   as a prefix form, so `Bürgerbeteilig*` matches `burgerbeteil` stems and
 ///   `^burgerbeteiligung…` alike, and nothing that merely shares a stem.
+/// - A document text the writer offers already analysed (``TokenReplay``)
+///   gets those tokens, which are the analyzer's for it.
 /// - `pText` may lack a terminating NUL; only `nText` bytes are read.
 /// - No logging here: C callbacks cannot see the task-local logger.
 ///
@@ -97,6 +99,9 @@ final class GermanFTS5Tokenizer: FTS5CustomTokenizer {
                 try analyzer.wordRanges(utf8: text) { start, end in
                     try emit(bytes, colocated: false, start: start, end: end)
                 }
+            } else if let column = TokenReplay.column(for: text) {
+                // Analysed on a reading thread while the writer wrote the posts before.
+                try column.replay { try emit($0, colocated: $1, start: $2, end: $3) }
             } else {
                 try analyzer.analyze(utf8: text, prefixForms: true) { term in
                     try term.withUTF8 { try emit($0, colocated: term.isColocated, start: term.start, end: term.end) }

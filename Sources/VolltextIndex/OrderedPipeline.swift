@@ -23,9 +23,16 @@ final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
     private let window: Int
     /// Results a worker claims at once, and that it hands over with one wake-up.
     private let batch: Int
-    private let produce: @Sendable (Int) -> Output
+    private let produce: @Sendable (Int, Int) -> Output
 
-    init(count: Int, workers: Int, window: Int, produce: @escaping @Sendable (Int) -> Output) {
+    convenience init(count: Int, workers: Int, window: Int, produce: @escaping @Sendable (Int) -> Output) {
+        self.init(count: count, workers: workers, window: window) { index, _ in produce(index) }
+    }
+
+    /// `produce(index, ahead)` also learns how many results were ahead of the
+    /// consumer when its batch was claimed: near `window`, the consumer is the
+    /// slower side, and a worker may take some of its work (an index run's analysis).
+    init(count: Int, workers: Int, window: Int, produce: @escaping @Sendable (_ index: Int, _ ahead: Int) -> Output) {
         self.count = count
         self.window = max(1, window)
         batch = max(1, min(16, window / 4))
@@ -80,11 +87,12 @@ final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
                 condition.wait()
             }
             guard !stopped, nextToProduce < count else { return }
+            let ahead = nextToProduce - nextToConsume
             let claimed = nextToProduce..<(nextToProduce + nextBatchSize)
             nextToProduce = claimed.upperBound
             for index in claimed {
                 condition.unlock()
-                let output = produce(index)
+                let output = produce(index, ahead)
                 condition.lock()
                 if stopped { return }
                 results[index] = output

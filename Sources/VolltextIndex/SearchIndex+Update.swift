@@ -41,6 +41,23 @@ extension SearchIndex {
         rebuild: Bool = false,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> IndexReport {
+        try update(from: site, rebuild: rebuild, analysisWhileReading: .whenTheWriterLags, progress: progress)
+    }
+
+    /// Where posts are analysed: on the writer's thread (by the FTS5 tokenizer),
+    /// or already on the reading threads (see ``AnalyzedColumn``).
+    enum AnalysisWhileReading {
+        /// While the writer is the slower side: half the pipeline's window read ahead of it.
+        case whenTheWriterLags
+        case always, never
+    }
+
+    func update(
+        from site: SiteReader,
+        rebuild: Bool = false,
+        analysisWhileReading: AnalysisWhileReading,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> IndexReport {
         let start = Date()
         let files = try site.postFiles()
         let settings = site.settingsFingerprint + "|analyzer \(GermanAnalyzer.version)"
@@ -61,8 +78,12 @@ extension SearchIndex {
                 // Read and parse on other cores while this thread writes; the
                 // writer takes the posts in file order, so ids are as before.
                 let hashes = known.mapValues(\.hash)
-                let pipeline = OrderedPipeline(count: files.count, workers: Self.readerThreads, window: 256) { index in
-                    ReadPost(files[index], site: site, settings: settings, knownHash: hashes[files[index].path])
+                // While the writer is the slower side, the reading threads analyse the posts too.
+                let window = 256
+                let preAnalysis = analyzesGerman && analysisWhileReading != .never ? PreAnalysis() : nil
+                let pipeline = OrderedPipeline(count: files.count, workers: Self.readerThreads, window: window) { index, ahead in
+                    ReadPost(files[index], site: site, settings: settings, knownHash: hashes[files[index].path],
+                             preAnalysis: analysisWhileReading == .always || ahead >= window / 2 ? preAnalysis : nil)
                 }
                 defer { pipeline.stop() }
                 var done = 0
@@ -98,13 +119,14 @@ extension SearchIndex {
                             try writer.delete(id: existing.id)
                             report.removed += 1
                         }
-                    case let .post(post, hash, timestamp, expires):
+                    case let .post(post, hash, timestamp, expires, analyzed):
+                        defer { if let analyzed { preAnalysis?.written(analyzed) } }
                         if let existing {
                             try writer.delete(id: existing.id)
-                            try writer.insert(post, id: existing.id, hash: hash, timestamp: timestamp, expires: expires)
+                            try writer.insert(post, id: existing.id, hash: hash, timestamp: timestamp, expires: expires, analyzed: analyzed)
                             report.updated += 1
                         } else {
-                            try writer.insert(post, id: nil, hash: hash, timestamp: timestamp, expires: expires)
+                            try writer.insert(post, id: nil, hash: hash, timestamp: timestamp, expires: expires, analyzed: analyzed)
                             report.added += 1
                         }
                     }
@@ -207,13 +229,14 @@ private struct ReadPost: Sendable {
         case rejected(IndexReport.Rejection, mayBeRetracted: Bool)
         /// The site would not publish it.
         case excluded
-        case post(Post, hash: String, timestamp: Double, expires: Double?)
+        /// `analyzed`: its full-text columns' tokens, if a reading thread analysed them.
+        case post(Post, hash: String, timestamp: Double, expires: Double?, analyzed: [AnalyzedColumn]?)
     }
 
     let path: String
     let outcome: Outcome
 
-    init(_ file: SiteReader.PostFile, site: SiteReader, settings: String, knownHash: String?) {
+    init(_ file: SiteReader.PostFile, site: SiteReader, settings: String, knownHash: String?, preAnalysis: PreAnalysis?) {
         path = file.path
         let contents: Data
         do {
@@ -239,7 +262,8 @@ private struct ReadPost: Sendable {
             return
         }
         outcome = .post(post, hash: hash, timestamp: site.visibleFrom(post).timeIntervalSince1970,
-                        expires: post.expiryDate.map { $0.instant(in: site.timeZone).timeIntervalSince1970 })
+                        expires: post.expiryDate.map { $0.instant(in: site.timeZone).timeIntervalSince1970 },
+                        analyzed: preAnalysis?.analyze(PostWriter.fullTextColumns(of: post)))
     }
 }
 
@@ -269,7 +293,15 @@ private struct PostWriter {
         try db.cachedStatement(sql: "DELETE FROM post WHERE id = ?").execute(arguments: [id])
     }
 
-    mutating func insert(_ post: Post, id: Int64?, hash: String, timestamp: Double, expires: Double?) throws {
+    /// The post's texts in the FTS5 table's column order (title, tags, description, body, code).
+    static func fullTextColumns(of post: Post) -> [String] {
+        [post.title, post.tags.joined(separator: "\n"), post.description ?? "", post.body, post.code]
+    }
+
+    /// `analyzed`: the full-text columns' tokens, made on a reading thread, which
+    /// the tokenizer takes instead of analysing the texts again.
+    mutating func insert(_ post: Post, id: Int64?, hash: String, timestamp: Double, expires: Double?,
+                         analyzed: [AnalyzedColumn]? = nil) throws {
         try db.cachedStatement(sql: """
             INSERT INTO post (id, path, url, title, date, sort_date, timestamp, lang, content_hash, indexed_at, expires)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'), ?)
@@ -277,8 +309,13 @@ private struct PostWriter {
                 id, post.path, post.url, post.title, post.date.day10, post.date.sortKey, timestamp, post.lang, hash, expires,
             ])
         let rowID = db.lastInsertedRowID
-        try db.cachedStatement(sql: "INSERT INTO post_text (rowid, title, tags, description, body, code) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [rowID, post.title, post.tags.joined(separator: "\n"), post.description ?? "", post.body, post.code])
+        let insertText = try db.cachedStatement(sql: "INSERT INTO post_text (rowid, title, tags, description, body, code) VALUES (?, ?, ?, ?, ?, ?)")
+        let arguments = StatementArguments([rowID] + Self.fullTextColumns(of: post))
+        if let analyzed {
+            try TokenReplay.offering(analyzed) { try insertText.execute(arguments: arguments) }
+        } else {
+            try insertText.execute(arguments: arguments)
+        }
         // In the post's order; a second spelling of the same tag (or the same author twice) is one.
         for (position, tag) in post.tags.enumerated() {
             let tagID = try self.tagID(for: tag)

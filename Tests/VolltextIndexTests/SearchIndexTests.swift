@@ -481,6 +481,65 @@ struct RealSiteIndex {
         early.stop()  // returns: the workers have ended
         #expect(early.next() == nil)
     }
+
+    /// A worker learns how far ahead of the consumer the results are: near the
+    /// window when the consumer is the slower side (an index run then lets the
+    /// readers analyse), never beyond it.
+    @Test func workersSeeHowFarAheadTheyAre() {
+        final class Ahead: @unchecked Sendable {
+            let lock = NSLock()
+            var values: [Int] = []
+        }
+        let seen = Ahead()
+        let pipeline = OrderedPipeline(count: 400, workers: 2, window: 32) { index, ahead in
+            seen.lock.withLock { seen.values.append(ahead) }
+            return index
+        }
+        while pipeline.next() != nil { usleep(200) }  // a slow consumer
+        pipeline.stop()
+        let values = seen.lock.withLock { seen.values }
+        #expect(values.count == 400)
+        #expect(values.allSatisfy { $0 >= 0 && $0 <= 32 })
+        #expect(values.max()! >= 16, "the workers never got ahead of a slow consumer")
+    }
+}
+
+/// Posts analysed on the reading threads (``AnalyzedColumn``, replayed to
+/// FTS5) must give the very index the writer's own analysis gives.
+@Suite(.enabled(if: SharedData.isUsable, Comment(rawValue: SharedData.skipMessage)))
+struct AnalysisWhileReading {
+    /// FTS5's stored index, row by row, and the posts' token counts.
+    private func contents(of path: String) throws -> (data: [Row], sizes: [Row]) {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in
+            (try Row.fetchAll(db, sql: "SELECT id, block FROM post_text_data ORDER BY id"),
+             try Row.fetchAll(db, sql: "SELECT id, sz FROM post_text_docsize ORDER BY id"))
+        }
+    }
+
+    @Test func theIndexIsTheSameAsTheWritersOwnAnalysis() throws {
+        let corpus = try SharedData.url("corpus/okfn-de")
+        let files = (FileManager.default.enumerator(atPath: corpus.path)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".md") || $0.hasSuffix(".markdown") || $0.hasSuffix(".yml") }
+        var built: [(data: [Row], sizes: [Row])] = []
+        for mode in [SearchIndex.AnalysisWhileReading.never, .always] {
+            let site = try TemporarySite()
+            try site.copy(files, from: corpus)
+            let index = try SearchIndex(path: site.indexPath, create: true)
+            #expect(try index.update(from: SiteReader(root: site.root), analysisWhileReading: mode).added == 495)
+            // Every post edited: FTS5 tokenizes each old text itself to delete it,
+            // and takes the new one's tokens from the reading threads.
+            for path in files where path.contains("_posts/") {
+                try site.write(path, try site.read(path) + "\nEin neuer Satz über Straßenbäume.\n")
+            }
+            #expect(try index.update(from: SiteReader(root: site.root), analysisWhileReading: mode).updated == 495)
+            built.append(try contents(of: site.indexPath))
+        }
+        #expect(built[0].data.count > 10 && built[0].sizes.count == 495)
+        let sameData = built[0].data == built[1].data, sameSizes = built[0].sizes == built[1].sizes
+        #expect(sameData, "FTS5's stored index differs")
+        #expect(sameSizes, "the posts' token counts differ")
+    }
 }
 
 @Suite struct HealthReads {
