@@ -233,17 +233,36 @@ public struct SiteReader: Sendable {
     public static let maxPostBytes = 10_000_000
 
     /// The raw bytes of a post file.
+    ///
+    /// Read with plain system calls (open, fstat, read): Foundation's URL and
+    /// `Data(contentsOf:)` cost a fifth of a no-op reindex, which reads every file.
     public func contents(of file: PostFile) throws(SiteError) -> Data {
-        let url = root.appendingPathComponent(file.path)
+        func failure(_ code: Int32) -> SiteError { .unreadable(path: file.path, reason: String(cString: strerror(code))) }
+        let descriptor = open(rootPath + "/" + file.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure(errno) }
+        defer { close(descriptor) }
         var info = stat()
-        let size = stat(rootPath + "/" + file.path, &info) == 0 ? Int(info.st_size) : nil
-        if let size, size > Self.maxPostBytes { throw .tooLarge(path: file.path, bytes: size) }
+        guard fstat(descriptor, &info) == 0 else { throw failure(errno) }
+        let size = Int(info.st_size)
+        if size > Self.maxPostBytes { throw .tooLarge(path: file.path, bytes: size) }
         if size == 0 { return Data() }
-        do {
-            return try Data(contentsOf: url)
-        } catch {
-            throw .unreadable(path: file.path, reason: (error as NSError).localizedFailureReason ?? error.localizedDescription)
+        var data = Data(count: size)
+        var filled = 0
+        var readError: Int32 = 0
+        data.withUnsafeMutableBytes { buffer in
+            while filled < size {
+                let count = read(descriptor, buffer.baseAddress! + filled, size - filled)
+                if count > 0 {
+                    filled += count
+                } else if count == 0 || errno != EINTR {
+                    if count < 0 { readError = errno }
+                    break  // at the end: the file got shorter since fstat
+                }
+            }
         }
+        if readError != 0 { throw failure(readError) }
+        if filled < size { data.removeSubrange(filled...) }
+        return data
     }
 
     /// Parses a post. Whether it is published is the caller's to decide with ``exclusionReason(for:)``.

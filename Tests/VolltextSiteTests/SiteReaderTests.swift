@@ -34,6 +34,28 @@ private func readAll(_ reader: SiteReader) throws -> (posts: [Post], errors: [Si
         #expect(withDrafts.contains { $0.path == "_drafts/entwurf.md" && $0.isDraft })
     }
 
+    /// A post's bytes as they are in the file; a file too large or gone since
+    /// the listing is a clear error naming it.
+    @Test func readingAPostFile() throws {
+        let site = try TemporarySite()
+        let text = TemporarySite.post(body: "Straßenbäume in Köln: \u{1F333}")
+        try site.write("_posts/2020-01-01-baum.md", text)
+        try site.write("_posts/2020-01-02-leer.md", "")
+        try site.write("_posts/2020-01-03-riesig.md", Data(repeating: 0x61, count: SiteReader.maxPostBytes + 1))
+        try site.write("_posts/2020-01-04-weg.md", text)
+        let reader = try SiteReader(root: site.root)
+        let files = Dictionary(uniqueKeysWithValues: try reader.postFiles().map { ($0.slug, $0) })
+        #expect(try reader.contents(of: #require(files["baum"])) == Data(text.utf8))
+        #expect(try reader.contents(of: #require(files["leer"])).isEmpty)
+        #expect(throws: SiteError.tooLarge(path: "_posts/2020-01-03-riesig.md", bytes: SiteReader.maxPostBytes + 1)) {
+            try reader.contents(of: #require(files["riesig"]))
+        }
+        try site.remove("_posts/2020-01-04-weg.md")
+        #expect(throws: SiteError.unreadable(path: "_posts/2020-01-04-weg.md", reason: "No such file or directory")) {
+            try reader.contents(of: #require(files["weg"]))
+        }
+    }
+
     @Test func missingSiteFolderIsAClearError() {
         #expect(throws: SiteError.siteNotFound(path: "/nonexistent/site")) {
             try SiteReader(root: URL(fileURLWithPath: "/nonexistent/site"))
