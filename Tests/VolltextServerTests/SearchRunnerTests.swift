@@ -34,11 +34,8 @@ import Testing
 
     @Test func aRequestWaitingTooLongIsTurnedAway() async throws {
         let timers = ManualTimers()
-        let runner = try await ready(SearchRunner(limit: 1, maxWait: .milliseconds(200), startTimer: timers.start))
+        let (runner, release, slow) = try await heldRunner(maxWait: .milliseconds(200), timers: timers)
         defer { runner.stop() }
-        let running = Gate(), release = Gate()
-        let slow = Task { try await runner.run { running.open(); release.block() } }
-        try await running.wait()
         let late = Task { try await runner.run { 1 } }
         try await waitUntil { runner.waitingCount == 1 && timers.count == 1 }
         #expect(timers.durations == [.milliseconds(200)])
@@ -54,11 +51,8 @@ import Testing
     /// fires, that request gives up, and the timer is set for the next one's.
     @Test func oneTimerServesAllWaitingRequests() async throws {
         let timers = ManualTimers()
-        let runner = try await ready(SearchRunner(limit: 1, maxWait: .seconds(5), startTimer: timers.start))
+        let (runner, release, slow) = try await heldRunner(maxWait: .seconds(5), timers: timers)
         defer { runner.stop() }
-        let running = Gate(), release = Gate()
-        let slow = Task { try await runner.run { running.open(); release.block() } }
-        try await running.wait()
         var waiting: [Task<Int, any Error>] = []
         for index in 0..<3 {  // one after another, so that they wait in this order
             waiting.append(Task { try await runner.run { index } })
@@ -98,11 +92,8 @@ import Testing
 
     /// Waiting searches run in the order they came; a search's error reaches its request.
     @Test func waitingSearchesRunInOrder() async throws {
-        let runner = try await ready(SearchRunner(limit: 1, maxWait: .seconds(120)))  // no request gives up here
+        let (runner, release, slow) = try await heldRunner(maxWait: .seconds(120))  // no request gives up here
         defer { runner.stop() }
-        let running = Gate(), release = Gate()
-        let slow = Task { try await runner.run { running.open(); release.block() } }
-        try await running.wait()
         let order = Counter()
         var queued: [Task<Int, any Error>] = []
         for _ in 0..<5 {
@@ -132,6 +123,17 @@ import Testing
 private func ready(_ runner: SearchRunner) async throws -> SearchRunner {
     try await waitUntil { runner.idleCount > 0 && runner.idleCount == runner.threadCount }
     return runner
+}
+
+/// A runner with one search thread, taken by a search that runs until `release` opens.
+private func heldRunner(maxWait: Duration, timers: ManualTimers? = nil) async throws
+    -> (runner: SearchRunner, release: Gate, slow: Task<Void, any Error>) {
+    let runner = try await ready(timers.map { SearchRunner(limit: 1, maxWait: maxWait, startTimer: $0.start) }
+                                 ?? SearchRunner(limit: 1, maxWait: maxWait))
+    let running = Gate(), release = Gate()
+    let slow = Task { try await runner.run { running.open(); release.block() } }
+    try await running.wait()
+    return (runner, release, slow)
 }
 
 /// Polls `condition` until it holds; fails after 20 s instead of hanging.
