@@ -414,9 +414,7 @@ extension SearchIndex {
         }
         // A match beyond the body's words: the index is damaged, as volltext_snippet() reports.
         guard let marked else { throw PostTable.DamagedIndex() }
-        if ranges.count > known?.count ?? 0 || ranges.isComplete != known?.isComplete {
-            wordLayouts.store(ranges, of: id, generation: generation)
-        }
+        if ranges.knowMore(than: known) { wordLayouts.store(ranges, of: id, generation: generation) }
         return String(decoding: marked, as: UTF8.self)
     }
 

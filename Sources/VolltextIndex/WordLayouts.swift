@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 
 /// The byte ranges of a body's words by word position, as far as they have
@@ -23,6 +24,13 @@ struct WordRanges: Sendable {
     }
 
     mutating func reserveCapacity(words: Int) { bounds.reserveCapacity(words << 1) }
+
+    /// Whether these ranges know more of the body than `other` (nil: nothing
+    /// known): more words, or that the body has no more.
+    func knowMore(than other: WordRanges?) -> Bool {
+        guard let other else { return count > 0 || isComplete }
+        return count > other.count || (isComplete && !other.isComplete)
+    }
 }
 
 /// The word ranges of recently shown bodies, so that a post shown again, for
@@ -43,9 +51,8 @@ final class WordLayoutCache: Sendable {
     private struct State {
         var generation = ""
         var layouts: [Int64: WordRanges] = [:]
-        /// Ids in the order they were first stored, oldest from `head` on.
-        var order: [Int64] = []
-        var head = 0
+        /// Ids in the order they were first stored, oldest first.
+        var order: Deque<Int64> = []
         var bytes = 0
     }
 
@@ -71,26 +78,19 @@ final class WordLayoutCache: Sendable {
                 state.generation = generation
             }
             if let held = state.layouts[id] {
-                guard ranges.count > held.count || (ranges.isComplete && !held.isComplete) else { return }
+                guard ranges.knowMore(than: held) else { return }
                 state.bytes -= held.byteCount + Self.entryOverhead
             } else {
                 state.order.append(id)
             }
             state.layouts[id] = ranges
             state.bytes += size
-            while state.bytes > byteLimit, state.head < state.order.count {
-                let oldest = state.order[state.head]
-                state.head += 1
-                if oldest != id, let evicted = state.layouts.removeValue(forKey: oldest) {
-                    state.bytes -= evicted.byteCount + Self.entryOverhead
-                } else if oldest == id {
+            while state.bytes > byteLimit, let oldest = state.order.popFirst() {
+                if oldest == id {
                     state.order.append(id)  // the one just stored stays, now the newest
+                } else if let evicted = state.layouts.removeValue(forKey: oldest) {
+                    state.bytes -= evicted.byteCount + Self.entryOverhead
                 }
-            }
-            // The evicted ids ahead of `head` are dropped once they are half the list.
-            if state.head > 1024, state.head * 2 > state.order.count {
-                state.order.removeFirst(state.head)
-                state.head = 0
             }
         }
     }

@@ -1,5 +1,5 @@
+import DequeModule
 import Foundation
-import Synchronization
 import VolltextIndex
 
 /// Runs searches on a few threads of its own, in the order they came.
@@ -25,26 +25,12 @@ final class SearchRunner: Sendable {
 
     private struct State {
         /// Waiting searches, oldest first; their deadlines grow in this order.
-        var waiting: [Job] = []
-        var head = 0
+        var waiting: Deque<Job> = []
         var stopped = false
         /// Search threads waiting for work.
         var idle = 0
         /// The deadline the one pending timer turns away searches up to, if one is pending.
         var timerDeadline: ContinuousClock.Instant?
-
-        var waitingCount: Int { waiting.count - head }
-
-        mutating func removeFirst() -> Job {
-            let first = waiting[head]
-            head += 1
-            // Drop the taken entries once they are half the list: O(1) per search.
-            if head * 2 >= waiting.count, head >= 64 || head == waiting.count {
-                waiting.removeFirst(head)
-                head = 0
-            }
-            return first
-        }
     }
 
     /// Guards `state`; the search threads wait on it for work.
@@ -83,7 +69,7 @@ final class SearchRunner: Sendable {
     }
 
     /// Requests waiting for a search thread now.
-    var waitingCount: Int { condition.withLock { state.waitingCount } }
+    var waitingCount: Int { condition.withLock { state.waiting.count } }
 
     /// Search threads waiting for work now.
     var idleCount: Int { condition.withLock { state.idle } }
@@ -99,7 +85,7 @@ final class SearchRunner: Sendable {
             let startsTimer = condition.withLock { () -> Bool in
                 state.waiting.append(job)
                 // Only a search that must wait for a thread needs a timer.
-                guard state.idle < state.waitingCount, state.timerDeadline == nil else { return false }
+                guard state.idle < state.waiting.count, state.timerDeadline == nil else { return false }
                 state.timerDeadline = deadline
                 return true
             }
@@ -113,16 +99,15 @@ final class SearchRunner: Sendable {
     private func work() {
         while true {
             condition.lock()
-            while state.waitingCount == 0 && !state.stopped {
+            while state.waiting.isEmpty && !state.stopped {
                 state.idle += 1
                 condition.wait()
                 state.idle -= 1
             }
-            guard state.waitingCount > 0 else {
+            guard let job = state.waiting.popFirst() else {
                 condition.unlock()
                 return
             }
-            let job = state.removeFirst()
             condition.unlock()
             job.run()
         }
@@ -134,10 +119,11 @@ final class SearchRunner: Sendable {
         let cutoff = max(deadline, .now)
         let (expired, next) = condition.withLock { () -> ([Job], ContinuousClock.Instant?) in
             var expired: [Job] = []
-            while state.waitingCount > 0, state.waiting[state.head].deadline <= cutoff {
-                expired.append(state.removeFirst())
+            while let oldest = state.waiting.first, oldest.deadline <= cutoff {
+                expired.append(oldest)
+                state.waiting.removeFirst()
             }
-            state.timerDeadline = state.waitingCount > 0 ? state.waiting[state.head].deadline : nil
+            state.timerDeadline = state.waiting.first?.deadline
             return (expired, state.timerDeadline)
         }
         for job in expired { job.turnAway() }
