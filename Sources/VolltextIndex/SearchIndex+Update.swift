@@ -310,7 +310,8 @@ private struct PostWriter {
             ])
         let rowID = db.lastInsertedRowID
         let insertText = try db.cachedStatement(sql: "INSERT INTO post_text (rowid, title, tags, description, body, code) VALUES (?, ?, ?, ?, ?, ?)")
-        let arguments = StatementArguments([rowID] + Self.fullTextColumns(of: post))
+        // The very texts analysed, if they were: the tokenizer recognises them byte for byte.
+        let arguments = StatementArguments([rowID] + (analyzed?.map(\.text) ?? Self.fullTextColumns(of: post)))
         if let analyzed {
             try TokenReplay.offering(analyzed) { try insertText.execute(arguments: arguments) }
         } else {
