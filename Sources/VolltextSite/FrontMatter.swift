@@ -70,6 +70,10 @@ struct FrontMatter {
     var lines: [String: Int]
     /// The Markdown after the closing `---`.
     var body: String
+    /// YAML fields left out of `fields` because their aliases expand past
+    /// ``maxValues`` (see ``OversizedFields``); the reader refuses the post
+    /// only if it reads one of them.
+    var oversized: Set<String> = []
 
     init(fields: [String: FrontMatterValue], lines: [String: Int], body: String) {
         (self.fields, self.lines, self.body) = (fields, lines, body)
@@ -81,7 +85,8 @@ struct FrontMatter {
 
     /// Splits and parses a post. `text` has LF line ends; line numbers count
     /// from 1 at the file's first line (the opening `---`).
-    init(parsing text: String, path: String, formats: Formats = .yamlOnly) throws(SiteError) {
+    init(parsing text: String, path: String, formats: Formats = .yamlOnly,
+         oversizedFields: OversizedFields = .refused) throws(SiteError) {
         if formats == .hugo, text.hasPrefix("+++") {
             self = try FrontMatter(toml: text, path: path)
             return
@@ -115,7 +120,7 @@ struct FrontMatter {
         }
         let yaml = String(text[lineStarts[1]..<closing.start])
         body = closing.end < utf8.endIndex ? String(text[utf8.index(after: closing.end)...]) : ""
-        (fields, lines) = try Self.parseYAML(yaml, path: path, lineOffset: 1)
+        (fields, lines, oversized) = try Self.parseYAML(yaml, path: path, lineOffset: 1, oversizedFields: oversizedFields)
     }
 
     /// TOML between `+++` lines, through TOMLKit (toml++).
@@ -199,15 +204,31 @@ struct FrontMatter {
         return result
     }
 
-    /// At most this many values (scalars, lists, maps) in one front matter or
-    /// config, counting each use of an alias anew: 308 bytes of nested aliases
-    /// would otherwise expand to gigabytes.
+    /// At most this many values (scalars, lists, maps) in one field of a front
+    /// matter or config, and in a TOML or JSON one, counting each use of an
+    /// alias anew: 308 bytes of nested aliases would otherwise expand to gigabytes.
     static let maxValues = 100_000
 
-    /// A YAML mapping's fields and the line of each key; `lineOffset` is the
-    /// number of lines above the YAML in its file.
-    static func parseYAML(_ yaml: String, path: String, lineOffset: Int)
-        throws(SiteError) -> (fields: [String: FrontMatterValue], lines: [String: Int]) {
+    /// At most this many values made for one YAML front matter in all, fields
+    /// left out included: what bounds the work on a file of many alias bombs.
+    static let maxValuesMade = 10 * maxValues
+
+    /// What to do with a YAML field whose aliases expand past ``maxValues``.
+    enum OversizedFields {
+        /// Refuse the whole file, naming the field's line: for configs, and for
+        /// Hugo, whose YAML reader refuses excessive aliasing and fails the build.
+        case refused
+        /// Leave the field out and say so in ``FrontMatter/oversized``: Jekyll's
+        /// Ruby shares an alias's value rather than copying it, so it reads the
+        /// post and publishes it; only a field Volltext reads makes it unreadable.
+        case leftOut
+    }
+
+    /// A YAML mapping's fields, the line of each key, and the fields left out
+    /// (see ``OversizedFields``); `lineOffset` is the number of lines above the
+    /// YAML in its file.
+    static func parseYAML(_ yaml: String, path: String, lineOffset: Int, oversizedFields: OversizedFields = .refused)
+        throws(SiteError) -> (fields: [String: FrontMatterValue], lines: [String: Int], oversized: Set<String>) {
         let node: Node?
         do {
             do {
@@ -225,21 +246,30 @@ struct FrontMatter {
         }
         var fields: [String: FrontMatterValue] = [:]
         var lines: [String: Int] = [:]
-        guard let node else { return ([:], [:]) }  // empty front matter
+        var oversized: Set<String> = []
+        guard let node else { return ([:], [:], []) }  // empty front matter
         guard let mapping = node.mapping else {
             throw .invalidFrontMatter(path: path, line: 1 + lineOffset, reason: "expected key: value pairs")
         }
-        var budget = maxValues
+        var madeInAll = 0
         for (key, value) in mapping {
             guard let name = key.scalar?.string else { continue }
-            guard let converted = Self.value(of: value, budget: &budget) else {
-                throw .invalidFrontMatter(path: path, line: key.mark.map { $0.line + lineOffset },
+            let line = key.mark.map { $0.line + lineOffset }
+            if let line { lines[name] = line }
+            let allowed = min(maxValues, maxValuesMade - madeInAll)
+            var budget = allowed
+            let converted = Self.value(of: value, budget: &budget)
+            madeInAll += allowed - max(budget, 0)
+            if let converted {
+                fields[name] = converted
+            } else if oversizedFields == .leftOut && madeInAll < maxValuesMade {
+                oversized.insert(name)
+            } else {
+                throw .invalidFrontMatter(path: path, line: line,
                                           reason: "more than \(maxValues) values (aliases expanding without bound?)")
             }
-            fields[name] = converted
-            if let line = key.mark?.line { lines[name] = line + lineOffset }
         }
-        return (fields, lines)
+        return (fields, lines, oversized)
     }
 
     /// Drops each top-level `key:` (with its indented lines) that is written again later.

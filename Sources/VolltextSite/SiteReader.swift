@@ -265,6 +265,14 @@ public struct SiteReader: Sendable {
         return data
     }
 
+    /// The front-matter fields a Jekyll post's reading below looks at: one left
+    /// out for its size (a YAML alias bomb) makes the post unreadable; any other
+    /// is left out of ``Post/frontMatter`` and the post read as Jekyll reads it.
+    static let jekyllFieldsRead: Set<String> = [
+        "title", "date", "categories", "category", "permalink", "slug", "authors", "author",
+        "tags", "tag", "description", "excerpt", "lang", "published",
+    ]
+
     /// Parses a post. Whether it is published is the caller's to decide with ``exclusionReason(for:)``.
     public func post(from file: PostFile, contents: Data) throws(SiteError) -> Post {
         // Through a buffer pointer: String(validating:) on Data takes a slow generic path.
@@ -274,7 +282,11 @@ public struct SiteReader: Sendable {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         if text.containsByte("\r") { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         if let hugo { return try hugo.post(from: file, text: text) }
-        let matter = try FrontMatter(parsing: text, path: file.path)
+        let matter = try FrontMatter(parsing: text, path: file.path, oversizedFields: .leftOut)
+        if let unreadable = matter.oversized.intersection(Self.jekyllFieldsRead).min() {
+            throw .invalidFrontMatter(path: file.path, line: matter.lines[unreadable],
+                                      reason: "more than \(FrontMatter.maxValues) values (aliases expanding without bound?)")
+        }
         let fields = FrontMatterDefault.merged(jekyll.defaults, into: matter.fields, path: file.path, isDraft: file.isDraft)
 
         guard let title = fields["title"]?.text?.trimmed(), !title.isEmpty else {

@@ -112,6 +112,17 @@ private func readAll(_ reader: SiteReader) throws -> (published: [Post], exclude
         }
     }
 
+    /// Hugo's YAML reader refuses excessive aliasing and fails the build: the page is refused.
+    @Test func anAliasBombIsRefusedWithItsLine() throws {
+        let bomb = JekyllPublishingRules.aliasBomb(levels: 7)
+        #expect {
+            try read("---\ntitle: Bombe\n\(bomb.yaml)\n---\nText")
+        } throws: { error in
+            guard case let .invalidFrontMatter(path, line, reason)? = error as? SiteError else { return false }
+            return path == "content/blog/a.md" && line == 8 && reason.contains("values")
+        }
+    }
+
     /// A bad date names the line its key is on, in TOML as in YAML.
     @Test func badDateNamesItsLineInTOML() throws {
         #expect(throws: SiteError.invalidDate(path: "content/blog/a.md", line: 3, value: "morgen")) {
