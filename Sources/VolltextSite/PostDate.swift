@@ -15,10 +15,40 @@ public struct PostDate: Sendable, Hashable, Comparable, Codable {
     }
 
     /// `YYYY-MM-DD`.
-    public var day10: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var day10: String { Self.digits([(year, 4), (month, 2), (day, 2)], separators: "--") }
 
     /// `YYYY-MM-DDTHH:MM:SS`, sortable as text.
-    public var sortKey: String { day10 + String(format: "T%02d:%02d:%02d", hour, minute, second) }
+    public var sortKey: String {
+        Self.digits([(year, 4), (month, 2), (day, 2), (hour, 2), (minute, 2), (second, 2)], separators: "--T::")
+    }
+
+    /// Zero-padded numbers with a separator between each two, as `%04d-%02d`
+    /// would print them. The index writes two of these for every post, and
+    /// `String(format:)` cost 4% of a build's writing thread.
+    private static func digits(_ numbers: [(value: Int, width: Int)], separators: StaticString) -> String {
+        guard numbers.allSatisfy({ $0.value >= 0 }) else {  // BC years: rare enough for the slow way
+            var text = ""
+            for (index, number) in numbers.enumerated() {
+                if index > 0 { text.append(Character(UnicodeScalar(separators.utf8Start[index - 1]))) }
+                text += String(format: "%0\(number.width)d", number.value)
+            }
+            return text
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        for (index, number) in numbers.enumerated() {
+            if index > 0 { bytes.append(separators.utf8Start[index - 1]) }
+            let start = bytes.count
+            var value = number.value
+            repeat {
+                bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+                value /= 10
+            } while value > 0
+            while bytes.count - start < number.width { bytes.append(UInt8(ascii: "0")) }
+            bytes[start...].reverse()
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// The instant, reading a date without offset in `timeZone`.
     public func instant(in timeZone: TimeZone) -> Date {

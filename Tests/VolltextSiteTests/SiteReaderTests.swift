@@ -97,6 +97,15 @@ private func readAll(_ reader: SiteReader) throws -> (posts: [Post], errors: [Si
         #expect(post.date.day10 == "2017-11-02")  // the day as written, never shifted by a zone
     }
 
+    /// The hand-written padding prints what `%04d` and `%02d` print, short and long numbers alike.
+    @Test(arguments: [(2017, 11, 2, 9, 5, 7), (5, 1, 1, 0, 0, 0), (12345, 12, 31, 23, 59, 60), (-44, 3, 15, 0, 0, 0), (1999, 123, 0, 100, 7, 0)])
+    func dateTextIsZeroPadded(_ date: (Int, Int, Int, Int, Int, Int)) {
+        let (year, month, day, hour, minute, second) = date
+        let postDate = PostDate(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        #expect(postDate.day10 == String(format: "%04d-%02d-%02d", year, month, day))
+        #expect(postDate.sortKey == String(format: "%04d-%02d-%02dT%02d:%02d:%02d", year, month, day, hour, minute, second))
+    }
+
     @Test func dateFallsBackToTheFileName() throws {
         #expect(try read(TemporarySite.post(date: nil), name: "_posts/2016-03-04-x.md").date.day10 == "2016-03-04")
     }
