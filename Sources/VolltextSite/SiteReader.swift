@@ -121,8 +121,8 @@ public struct SiteReader: Sendable {
     public func postFiles() throws(SiteError) -> [PostFile] {
         if let hugo { return hugo.postFiles(sections: options.sections) }
         var files: [PostFile] = []
-        guard let names = Self.listing(rootPath) else { throw .unreadable(path: ".", reason: "cannot list the site folder") }
-        visitFolder("", names: names, into: &files)
+        guard let entries = Self.listing(rootPath) else { throw .unreadable(path: ".", reason: "cannot list the site folder") }
+        visitFolder("", entries: entries, into: &files)
         return files.sorted { $0.path < $1.path }
     }
 
@@ -131,15 +131,17 @@ public struct SiteReader: Sendable {
         try postFiles().map(\.path) + [hugo?.configName ?? "_config.yml"]
     }
 
-    private func visitFolder(_ folder: String, names: [String], into files: inout [PostFile]) {
-        if names.contains("_posts") { collectPosts(under: Self.join(folder, "_posts"), isDraft: false, into: &files) }
-        if options.drafts, names.contains("_drafts") { collectPosts(under: Self.join(folder, "_drafts"), isDraft: true, into: &files) }
-        for name in names where name != "_posts" && name != "_drafts" {
-            let path = Self.join(folder, name)
+    private func visitFolder(_ folder: String, entries: [Entry], into files: inout [PostFile]) {
+        if entries.contains(where: { $0.name == "_posts" }) { collectPosts(under: Self.join(folder, "_posts"), isDraft: false, into: &files) }
+        if options.drafts, entries.contains(where: { $0.name == "_drafts" }) {
+            collectPosts(under: Self.join(folder, "_drafts"), isDraft: true, into: &files)
+        }
+        for entry in entries where entry.name != "_posts" && entry.name != "_drafts" {
+            let path = Self.join(folder, entry.name)
             // Linked folders are not followed (they could lead out of the site, or in circles).
-            guard Self.kind(of: rootPath + "/" + path) == .folder, filter.keeps(entry: name, relativePath: path, isLink: false),
+            guard entry.kind == .folder, filter.keeps(entry: entry.name, relativePath: path, isLink: false),
                   let children = Self.listing(rootPath + "/" + path) else { continue }
-            visitFolder(path, names: children, into: &files)
+            visitFolder(path, entries: children, into: &files)
         }
     }
 
@@ -148,11 +150,10 @@ public struct SiteReader: Sendable {
         let categories = Array(folder.split(separator: "/").map(String.init).dropLast())
         var pending = [""]
         while let sub = pending.popLast() {
-            guard let names = Self.listing(rootPath + "/" + Self.join(folder, sub)) else { continue }
-            for name in names where !name.hasPrefix(".") {
+            guard let entries = Self.listing(rootPath + "/" + Self.join(folder, sub)) else { continue }
+            for (name, kind) in entries where !name.hasPrefix(".") {
                 let entry = Self.join(sub, name)
                 let path = Self.join(folder, entry)
-                let kind = Self.kind(of: rootPath + "/" + path)
                 switch kind {
                 case .folder:
                     pending.append(entry)
@@ -184,12 +185,32 @@ public struct SiteReader: Sendable {
         return (String(name[..<dot]), String(name[name.index(after: dot)...]))
     }
 
-    /// A folder's entries, sorted; nil if it cannot be listed.
-    private static func listing(_ path: String) -> [String]? {
-        (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted()
-    }
-
     private enum EntryKind { case file, folder, link, linkedFolder, other }
+    private typealias Entry = (name: String, kind: EntryKind)
+
+    /// A folder's entries with their kinds, sorted by name; nil if it cannot be
+    /// listed. The kind comes from the listing itself (`d_type`) where the file
+    /// system gives it: an `lstat` for each of 20,000 posts was a third of the
+    /// time it takes to list them, which every reindex does, changed or not.
+    private static func listing(_ path: String) -> [Entry]? {
+        guard let folder = opendir(path) else { return nil }
+        defer { closedir(folder) }
+        var entries: [Entry] = []
+        while let record = readdir(folder) {
+            let name = withUnsafeBytes(of: record.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name != ".", name != ".." else { continue }
+            let kind: EntryKind = switch Int32(record.pointee.d_type) {
+            case Int32(DT_DIR): .folder
+            case Int32(DT_REG): .file
+            case Int32(DT_FIFO), Int32(DT_CHR), Int32(DT_BLK), Int32(DT_SOCK): .other
+            default: kind(of: path + "/" + name)  // a link, or a file system that does not say
+            }
+            entries.append((name, kind))
+        }
+        return entries.sorted { $0.name < $1.name }
+    }
 
     /// What an entry is, by `lstat` (and `stat` for a link): plain system
     /// calls, since Foundation's URL resource values cost more than the
