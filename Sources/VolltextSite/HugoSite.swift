@@ -145,23 +145,26 @@ struct HugoSite: Sendable {
         let content = root.appendingPathComponent(contentDir)
         while let folder = pending.popLast() {
             let url = folder.isEmpty ? content : content.appendingPathComponent(folder)
-            guard let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path))?.sorted() else { continue }
-            let visible = names.filter { !$0.hasPrefix(".") }
+            guard let entries = SiteReader.listing(url.path) else { continue }
+            let visible = entries.filter { !$0.name.hasPrefix(".") }
             // A leaf bundle: index.md is the page; everything else below it is its resources.
-            if let index = visible.first(where: { Self.isMarkdown($0) && Self.baseName(of: $0).name == "index" }) {
-                let path = folder.isEmpty ? index : folder + "/" + index
+            if let index = visible.first(where: { Self.isMarkdown($0.name) && Self.baseName(of: $0.name).name == "index" }) {
+                let path = folder.isEmpty ? index.name : folder + "/" + index.name
                 if let file = pageFile(path, bundle: true, wanted: wanted) { files.append(file) }
                 continue
             }
-            for name in visible {
+            for (name, kind) in visible {
                 let path = folder.isEmpty ? name : folder + "/" + name
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue {
-                    if !Self.isSymbolicLink(url.appendingPathComponent(name)) { pending.append(path) }
-                } else if Self.isMarkdown(name), Self.baseName(of: name).name != "_index",
-                          let file = pageFile(path, bundle: false, wanted: wanted) {
-                    files.append(file)
+                switch kind {
+                case .folder:
+                    pending.append(path)
+                case .file, .link:
+                    if Self.isMarkdown(name), Self.baseName(of: name).name != "_index",
+                       let file = pageFile(path, bundle: false, wanted: wanted) {
+                        files.append(file)
+                    }
+                case .linkedFolder, .other:
+                    continue  // linked folders are not followed; dangling links and devices are not pages
                 }
             }
         }
@@ -203,10 +206,6 @@ struct HugoSite: Sendable {
         guard name.utf8.count > 11, let date = PostDate(parsing: String(name.prefix(10))),
               name.dropFirst(10).first == "-" else { return (nil, nil) }
         return (date, String(name.dropFirst(11)))
-    }
-
-    private static func isSymbolicLink(_ url: URL) -> Bool {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil
     }
 
     // MARK: - Reading a page

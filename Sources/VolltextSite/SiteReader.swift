@@ -185,14 +185,14 @@ public struct SiteReader: Sendable {
         return (String(name[..<dot]), String(name[name.index(after: dot)...]))
     }
 
-    private enum EntryKind { case file, folder, link, linkedFolder, other }
-    private typealias Entry = (name: String, kind: EntryKind)
+    enum EntryKind { case file, folder, link, linkedFolder, other }
+    typealias Entry = (name: String, kind: EntryKind)
 
     /// A folder's entries with their kinds, sorted by name; nil if it cannot be
     /// listed. The kind comes from the listing itself (`d_type`) where the file
     /// system gives it: an `lstat` for each of 20,000 posts was a third of the
     /// time it takes to list them, which every reindex does, changed or not.
-    private static func listing(_ path: String) -> [Entry]? {
+    static func listing(_ path: String) -> [Entry]? {
         guard let folder = opendir(path) else { return nil }
         defer { closedir(folder) }
         var entries: [Entry] = []

@@ -149,6 +149,28 @@ private func withoutComment(_ value: String) -> String {
     (value.range(of: " #").map { String(value[..<$0.lowerBound]) } ?? value).trimmingCharacters(in: .whitespaces)
 }
 
+/// Which entries of the content folder are pages, links among them.
+@Suite struct HugoContentListing {
+    @Test func linkedFilesArePagesLinkedFoldersAndDanglingLinksAreNot() throws {
+        let site = try TemporarySite()
+        try site.write("hugo.toml", "baseURL = \"https://x.example/\"\n")
+        try site.write("content/blog/echt.md", "---\ntitle: Echt\n---\nText")
+        try site.write("content/blog/bundle/index.md", "---\ntitle: Bündel\n---\nText")
+        try site.write("content/blog/bundle/bild.md", "---\ntitle: Ressource\n---\nText")
+        try site.write("elsewhere/fremd.md", "---\ntitle: Fremd\n---\nText")
+        try site.write("elsewhere/ordner/tief.md", "---\ntitle: Tief\n---\nText")
+        let links = FileManager.default
+        try links.createSymbolicLink(atPath: site.root.appendingPathComponent("content/blog/verlinkt.md").path,
+                                     withDestinationPath: site.root.appendingPathComponent("elsewhere/fremd.md").path)
+        try links.createSymbolicLink(atPath: site.root.appendingPathComponent("content/blog/ordner").path,
+                                     withDestinationPath: site.root.appendingPathComponent("elsewhere/ordner").path)
+        try links.createSymbolicLink(atPath: site.root.appendingPathComponent("content/blog/weg.md").path,
+                                     withDestinationPath: site.root.appendingPathComponent("elsewhere/gibt-es-nicht.md").path)
+        let files = try SiteReader(root: site.root).postFiles().map(\.path)
+        #expect(files == ["content/blog/bundle/index.md", "content/blog/echt.md", "content/blog/verlinkt.md"])
+    }
+}
+
 /// The real Hugo site of Code for Germany (`../shared/corpus/codefor-de`).
 @Suite(.enabled(if: SharedData.isUsable, Comment(rawValue: SharedData.skipMessage)))
 struct RealSiteCodeForDE {
