@@ -7,6 +7,7 @@ import Glibc
 #endif
 
 // Usage: index-benchmark build|noop|change-one|bare SITE DB [german|unicode61]
+//        index-benchmark read SITE -
 //
 // One measurement per process, so that peak memory is this run's alone.
 // Prints one JSON line: wall and CPU seconds, posts, MB of post files, peak resident MB,
@@ -14,6 +15,7 @@ import Glibc
 //   build       deletes DB and indexes SITE from scratch with the tokenizer
 //   noop        re-indexes an up-to-date DB (nothing changed)
 //   change-one  edits one post, re-indexes, and restores the post
+//   read        only reads and parses every post, on one thread (DB unused)
 //   bare        the reference: reads and extracts every post first (not timed),
 //               then times SQLite alone inserting that text into an FTS5 table
 //               with its built-in unicode61 tokenizer, in one transaction
@@ -42,6 +44,25 @@ func peakResidentMB() -> Double {
 }
 
 let reader = try SiteReader(root: site)
+
+if mode == "read" {
+    // Reading alone, on this one thread: what the index's reading threads do
+    // for each post before any analysis (file, front matter, Markdown to text).
+    let start = Date()
+    let cpuStart = cpuSeconds()
+    var posts = 0, bytes = 0
+    for file in try reader.postFiles() {
+        let contents = try reader.contents(of: file)
+        bytes += contents.count
+        guard let post = try? reader.post(from: file, contents: contents), reader.exclusionReason(for: post) == nil else { continue }
+        posts += 1
+    }
+    let seconds = Date().timeIntervalSince(start)
+    print(String(format: #"{"mode": "read", "seconds": %.3f, "cpu_seconds": %.3f, "posts": %d, "mb": %.1f, "posts_per_s": %.0f, "mb_per_s": %.2f, "peak_mb": %.0f}"#,
+                 seconds, cpuSeconds() - cpuStart, posts, Double(bytes) / 1e6, Double(posts) / seconds,
+                 Double(bytes) / 1e6 / seconds, peakResidentMB()))
+    exit(0)
+}
 
 if mode == "bare" {
     var texts: [[String]] = []
