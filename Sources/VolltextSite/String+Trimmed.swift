@@ -1,3 +1,5 @@
+import Foundation
+
 extension StringProtocol {
     /// Without leading and trailing whitespace and newlines. The standard
     /// library's own loop: Foundation's `trimmingCharacters` bridges through
@@ -8,8 +10,13 @@ extension StringProtocol {
         return String(self[first...last])
     }
 
-    /// Whether the text contains an ASCII byte, without Foundation's substring search.
+    /// Whether the text contains an ASCII byte, without Foundation's substring
+    /// search: `memchr` over the UTF-8 where the string keeps it in one piece
+    /// (the generic `contains` was 4% of reading a post).
     func containsByte(_ ascii: Unicode.Scalar) -> Bool {
-        utf8.contains(UInt8(ascii: ascii))
+        let byte = UInt8(ascii: ascii)
+        return utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.baseAddress.map { memchr($0, Int32(byte), bytes.count) != nil } ?? false
+        } ?? utf8.contains(byte)
     }
 }
