@@ -26,28 +26,13 @@ public struct PostDate: Sendable, Hashable, Comparable, Codable {
     /// would print them. The index writes two of these for every post, and
     /// `String(format:)` cost 4% of a build's writing thread.
     private static func digits(_ numbers: [(value: Int, width: Int)], separators: StaticString) -> String {
-        guard numbers.allSatisfy({ $0.value >= 0 }) else {  // BC years: rare enough for the slow way
-            var text = ""
-            for (index, number) in numbers.enumerated() {
-                if index > 0 { text.append(Character(UnicodeScalar(separators.utf8Start[index - 1]))) }
-                text += String(format: "%0\(number.width)d", number.value)
-            }
-            return text
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
+        var text = ""
+        text.reserveCapacity(24)
         for (index, number) in numbers.enumerated() {
-            if index > 0 { bytes.append(separators.utf8Start[index - 1]) }
-            let start = bytes.count
-            var value = number.value
-            repeat {
-                bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
-                value /= 10
-            } while value > 0
-            while bytes.count - start < number.width { bytes.append(UInt8(ascii: "0")) }
-            bytes[start...].reverse()
+            if index > 0 { text.unicodeScalars.append(Unicode.Scalar(separators.utf8Start[index - 1])) }
+            text += String(number.value, zeroPaddedTo: number.width)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return text
     }
 
     /// The instant, reading a date without offset in `timeZone`.
@@ -107,5 +92,15 @@ public struct PostDate: Sendable, Hashable, Comparable, Codable {
             utcOffset = sign * (hours * 3600 + minutes * 60)
         }
         guard index == bytes.count else { return nil }
+    }
+}
+
+extension String {
+    /// A number with zeros in front up to `width` digits, as `%0<width>d` prints it,
+    /// without Foundation's format parser (dates and permalinks need this for every post).
+    init(_ value: Int, zeroPaddedTo width: Int) {
+        let digits = String(value.magnitude)
+        let zeros = String(repeating: "0", count: Swift.max(0, width - digits.utf8.count - (value < 0 ? 1 : 0)))
+        self = (value < 0 ? "-" : "") + zeros + digits
     }
 }

@@ -171,6 +171,25 @@ private func readAll(_ reader: SiteReader) throws -> (posts: [Post], errors: [Si
         #expect(try readAll(future).posts.map { future.exclusionReason(for: $0) } == ["published: false", nil, nil])
     }
 
+    /// Jekyll's templates with every placeholder, escaping and slashes.
+    @Test(arguments: [
+        ("date", [], "/2017/11/02/open-data.html"),
+        ("date", ["Politik", "Offene Daten"], "/politik/offene-daten/2017/11/02/open-data.html"),
+        ("pretty", [], "/2017/11/02/f%C3%BCr-alle/"),
+        ("ordinal", [], "/2017/306/open-data.html"),
+        ("none", [], "/open-data.html"),
+        ("/:short_year/:i_month/:i_day/:hour:minute:second/:slug", [], "/17/11/2/230507/open-data"),
+        ("/:foo/:title/", [], "/:foo/open-data/"),
+        ("blog//:categories//:title", [], "/blog/open-data"),
+        ("/100%/:title", [], "/100%25/open-data"),
+    ] as [(String, [String], String)])
+    func permalinkTemplates(template: String, categories: [String], url: String) {
+        let date = PostDate(year: 2017, month: 11, day: 2, hour: 23, minute: 5, second: 7)
+        let slug = template == "pretty" ? "für-alle" : "open-data"
+        #expect(Permalink(template).url(slug: slug, date: date, categories: categories) == url)
+        #expect(Permalink(template).url(slug: slug, date: date, categories: categories, baseURL: "site/") == "/site" + url)
+    }
+
     @Test func permalinksFollowConfigAndFrontMatter() throws {
         let name = "blog/_posts/2017/2017-11-03-Open-Government Partnership.md"
         var post = try read(TemporarySite.post(date: "2017-11-02 10:00"), name: name)
