@@ -16,25 +16,31 @@ enum HTMLText {
         output.reserveCapacity(bytes.count)
         var commentEnd = ForwardFinder(needle: Array("-->".utf8))
         var skippingUntil: [UInt8]?  // the closing tag whose content is dropped
-        var index = 0
+        // The text since the last tag or comment is copied in one go when the next begins.
+        var index = 0, textStart = 0
+        func endText() {
+            if skippingUntil == nil { output += bytes[textStart..<index] }
+        }
         while index < bytes.count {
             guard bytes[index] == .lessThan else {
-                if skippingUntil == nil { output.append(bytes[index]) }
                 index += 1
                 continue
             }
             if bytes[index...].starts(with: "<!--".utf8) {
+                endText()
                 index = commentEnd.next(in: bytes, from: index + 4).map { $0 + 3 } ?? bytes.count
+                textStart = index
                 continue
             }
             guard let close = tagEnd(in: bytes[...], from: index) else {
-                if skippingUntil == nil { output.append(.lessThan) }  // a lone "<", as in "a < b", is text
-                index += 1
+                index += 1  // a lone "<", as in "a < b", is text
                 continue
             }
+            endText()
             let name = bytes[(index + 1)..<close].prefix { isASCIILetterOrDigit($0) || $0 == .slash }.map { $0 | 0x20 }
             let selfClosing = bytes[close - 1] == .slash
             index = close + 1
+            textStart = index
             if let closing = skippingUntil {
                 if name == closing { skippingUntil = nil }
                 continue
@@ -46,6 +52,7 @@ enum HTMLText {
                 output.append(.newline)
             }  // inline tags like <a> or <span> separate nothing: "<b>Daten</b>schutz" stays one word
         }
+        endText()
         return decodeEntities(String(decoding: output, as: UTF8.self))
     }
 

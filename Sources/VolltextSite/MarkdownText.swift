@@ -707,30 +707,38 @@ enum LiquidStripper {
         var tagEnd = ForwardFinder(needle: [.percent, .closingBrace])
         var expressionEnd = ForwardFinder(needle: [.closingBrace, .closingBrace])
         var commentEnd = ForwardFinder(needle: Array("endcomment".utf8))
-        var index = 0
+        // Text between the markup is copied a run at a time, not byte by byte.
+        var index = 0, copied = 0
+        func skip(to end: Int, inserting replacement: String = "") {
+            output += bytes[copied..<index]
+            output += replacement.utf8
+            index = end
+            copied = end
+        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == .openingBrace, index + 1 < bytes.count, bytes[index + 1] == .percent,
                let end = tagEnd.next(in: bytes, from: index + 2) {
                 let tag = bytes[(index + 2)..<end].drop { $0 == .space || $0 == .hyphen || $0 == .newline || $0 == .tab }
                 let name = tag.prefix { $0 != .space && $0 != .hyphen && $0 != .newline && $0 != .tab }
-                index = end + 2
                 if name.elementsEqual("highlight".utf8) || name.elementsEqual("endhighlight".utf8) {
-                    output += Array("\n```\n".utf8)
+                    skip(to: end + 2, inserting: "\n```\n")
                 } else if name.elementsEqual("comment".utf8) {
-                    let close = commentEnd.next(in: bytes, from: index).flatMap { tagEnd.next(in: bytes, from: $0) }
-                    index = close.map { $0 + 2 } ?? bytes.count
-                }  // raw, endraw, include, youtube, …: the tag goes, content stays
+                    let close = commentEnd.next(in: bytes, from: end + 2).flatMap { tagEnd.next(in: bytes, from: $0) }
+                    skip(to: close.map { $0 + 2 } ?? bytes.count)
+                } else {
+                    skip(to: end + 2)  // raw, endraw, include, youtube, …: the tag goes, content stays
+                }
             } else if byte == .openingBrace, index + 1 < bytes.count, bytes[index + 1] == .openingBrace,
                       let end = expressionEnd.next(in: bytes, from: index + 2) {
-                index = end + 2  // {{ site.url }}, {{< shortcode >}}, {{% shortcode %}}
+                skip(to: end + 2)  // {{ site.url }}, {{< shortcode >}}, {{% shortcode %}}
             } else if byte == .openingBracket, let end = shortcodeEnd(in: bytes, at: index) {
-                index = end
+                skip(to: end)
             } else {
-                output.append(byte)
                 index += 1
             }
         }
+        output += bytes[copied...]
         return String(decoding: output, as: UTF8.self)
     }
 
