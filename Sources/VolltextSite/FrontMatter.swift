@@ -204,10 +204,15 @@ struct FrontMatter {
         return result
     }
 
-    /// At most this many values (scalars, lists, maps) in one field of a front
-    /// matter or config, and in a TOML or JSON one, counting each use of an
-    /// alias anew: 308 bytes of nested aliases would otherwise expand to gigabytes.
+    /// At most this many values (scalars, lists, maps) in one YAML field, and in
+    /// a whole TOML front matter or config, counting each use of an alias anew:
+    /// 308 bytes of nested aliases would otherwise expand to gigabytes.
     static let maxValues = 100_000
+
+    /// The error for a YAML field past ``maxValues``, on the line of its key.
+    static func tooManyValues(path: String, line: Int?) -> SiteError {
+        .invalidFrontMatter(path: path, line: line, reason: "more than \(maxValues) values (aliases expanding without bound?)")
+    }
 
     /// At most this many values made for one YAML front matter in all, fields
     /// left out included: what bounds the work on a file of many alias bombs.
@@ -265,8 +270,7 @@ struct FrontMatter {
             } else if oversizedFields == .leftOut && madeInAll < maxValuesMade {
                 oversized.insert(name)
             } else {
-                throw .invalidFrontMatter(path: path, line: line,
-                                          reason: "more than \(maxValues) values (aliases expanding without bound?)")
+                throw Self.tooManyValues(path: path, line: line)
             }
         }
         return (fields, lines, oversized)

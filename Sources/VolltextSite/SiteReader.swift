@@ -305,8 +305,7 @@ public struct SiteReader: Sendable {
         if let hugo { return try hugo.post(from: file, text: text) }
         let matter = try FrontMatter(parsing: text, path: file.path, oversizedFields: .leftOut)
         if let unreadable = matter.oversized.intersection(Self.jekyllFieldsRead).min() {
-            throw .invalidFrontMatter(path: file.path, line: matter.lines[unreadable],
-                                      reason: "more than \(FrontMatter.maxValues) values (aliases expanding without bound?)")
+            throw FrontMatter.tooManyValues(path: file.path, line: matter.lines[unreadable])
         }
         let fields = FrontMatterDefault.merged(jekyll.defaults, into: matter.fields, path: file.path, isDraft: file.isDraft)
 
