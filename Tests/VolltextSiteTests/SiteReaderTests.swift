@@ -213,6 +213,16 @@ private func readAll(_ reader: SiteReader) throws -> (posts: [Post], errors: [Si
         #expect(text("Schreib an kontakt@example.org").contains("example") == false)
     }
 
+    /// Plain text is copied in runs; an `h` or `w` ends a run only where a bare
+    /// URL starts, at the start of a word. Hard line breaks end their line.
+    @Test func bareURLsStartOnlyAtAWordAndHardBreaksEndTheLine() {
+        #expect(text("Wir haben http://example.org/x. Weiter") == "Wir haben . Weiter")
+        #expect(text("Siehe HTTPS://Example.org und WWW.example.org, dann") == "Siehe  und , dann")
+        #expect(text("Schwachstellen: ahttp://x.de und awww.y.de bleiben") == "Schwachstellen: ahttp://x.de und awww.y.de bleiben")
+        #expect(text("(www.x.de) und hhttp://z, wwwx, ht, ww") == "() und hhttp://z, wwwx, ht, ww")
+        #expect(text("Zeile eins  \nZeile zwei   \nZeile drei \nvier") == "Zeile eins\nZeile zwei\nZeile drei\nvier")
+    }
+
     @Test func htmlIsStrippedAndEntitiesDecoded() {
         let body = text("Vorher<br>nachher &mdash; &amp; &quot;x&quot; &#8222;y&#8220;\n\n<iframe src=\"v\">alt</iframe>\n\n<p>Absatz <b>fett</b>schrift</p>")
         #expect(body.contains("Vorher\nnachher — & \"x\" „y“"))
