@@ -91,6 +91,13 @@ struct Ranking {
         }
         _ = try index.update(from: SiteReader(root: site.root))
         #expect(try segments() == 1)
+        // The build's own settings (no merging on the way, a small hash) end with it.
+        let settings = try index.pool.read { db in
+            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT k, v FROM post_text_config").map { row -> (String, Int) in
+                (row["k"], row["v"] ?? 0)
+            })
+        }
+        #expect(settings["automerge"] == 4 && settings["crisismerge"] == 16 && settings["hashsize"] == 32 << 20)
         try site.write("_posts/2020-01-05-post.md", TemporarySite.post(
             title: "Beitrag 5", date: nil, tags: "[Daten]", body: "Geänderter Text über Haushalte."))
         let report = try index.update(from: SiteReader(root: site.root))
