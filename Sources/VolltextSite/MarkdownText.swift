@@ -15,8 +15,7 @@ import Foundation
 public enum MarkdownText {
     /// The body text and, apart, the text of code blocks.
     public static func plainText(fromMarkdown markdown: String) -> (body: String, code: String) {
-        let source = LiquidStripper.strip(markdown)
-        var reader = MarkdownBlockReader(Array(source.utf8))
+        var reader = MarkdownBlockReader(LiquidStripper.strip(Array(markdown.utf8)))
         reader.read()
         return (reader.body.finished, reader.code.finished)
     }
@@ -743,10 +742,10 @@ struct ForwardFinder {
 /// blocks become fenced code blocks; `{% raw %}` keeps its content;
 /// `{% comment %}` drops it. Hugo shortcodes (`{{< … >}}`, `{{% … %}}`) go,
 /// the text they wrap stays. Works on UTF-8 bytes: every post passes here.
+/// What it cuts out starts and ends at ASCII bytes, so valid UTF-8 stays valid.
 enum LiquidStripper {
-    static func strip(_ text: String) -> String {
-        let bytes = Array(text.utf8)
-        guard bytes.contains(where: { $0 == .openingBrace || $0 == .openingBracket }) else { return text }
+    static func strip(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(where: { $0 == .openingBrace || $0 == .openingBracket }) else { return bytes }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var tagEnd = ForwardFinder(needle: [.percent, .closingBrace])
@@ -784,7 +783,7 @@ enum LiquidStripper {
             }
         }
         output += bytes[copied...]
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// The end of a WordPress shortcode, `[/name]` or `[name key=value …]`,
