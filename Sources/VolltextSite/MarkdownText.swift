@@ -193,7 +193,7 @@ private struct MarkdownBlockReader {
 
     private mutating func flushParagraph() {
         guard !paragraph.isEmpty else { return }
-        body.appendBlock(InlineText.text(of: paragraph))
+        InlineText.append(paragraph, to: &body)
         paragraph.removeAll(keepingCapacity: true)
     }
 
@@ -213,13 +213,13 @@ private struct MarkdownBlockReader {
             }
             index += 1
         }
-        if !cells.isEmpty { body.appendBlock(InlineText.text(of: cells)) }
+        if !cells.isEmpty { InlineText.append(cells, to: &body) }
     }
 
     /// kramdown reads Markdown inside and after HTML lines, so the block's text goes through the inline rules too.
     private mutating func endHTMLBlock(_ html: [UInt8]) {
         flushParagraph()
-        body.appendBlock(InlineText.text(of: Array(HTMLText.text(of: html).utf8)))
+        InlineText.append(Array(HTMLText.text(of: html).utf8), to: &body)
     }
 
     // MARK: Line shapes
@@ -378,9 +378,18 @@ func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
 /// link and image URLs, autolinks and bare URLs and e-mail addresses dropped,
 /// emphasis markers removed; then HTML tags and entities through ``HTMLText``.
 enum InlineText {
-    static func text(of paragraph: [UInt8]) -> String {
+    /// Appends the paragraph's text to `collector` as a block.
+    static func append(_ paragraph: [UInt8], to collector: inout TextCollector) {
         var scanner = InlineScanner(paragraph)
-        return HTMLText.text(of: scanner.scan())
+        let scanned = scanner.scan()
+        // Without tags or entities, the scanned bytes are the text already, and
+        // valid UTF-8 as the paragraph was (the scanner drops and adds only ASCII):
+        // no String to build and take apart again.
+        if !scanned.containsByte(.lessThan) && !scanned.containsByte(.ampersand) {
+            collector.appendBlock(utf8: scanned)
+        } else {
+            collector.appendBlock(HTMLText.text(of: scanned))
+        }
     }
 }
 
@@ -671,6 +680,13 @@ struct TextCollector {
         var string = string
         // Over the bytes in place: splitting into an array of lines was a tenth of reading a post.
         string.withUTF8 { appendLines(of: $0) }
+        endBlock()
+    }
+
+    /// A block of text given as valid UTF-8.
+    mutating func appendBlock(utf8 bytes: [UInt8]) {
+        endBlock()
+        bytes.withUnsafeBufferPointer { appendLines(of: $0) }
         endBlock()
     }
 

@@ -20,3 +20,12 @@ extension StringProtocol {
         } ?? utf8.contains(byte)
     }
 }
+
+extension [UInt8] {
+    /// Whether the bytes contain `byte`: `memchr`, as for ``Swift/String/containsByte(_:)``.
+    func containsByte(_ byte: UInt8) -> Bool {
+        withUnsafeBufferPointer { bytes in
+            bytes.baseAddress.map { memchr($0, Int32(byte), bytes.count) != nil } ?? false
+        }
+    }
+}
