@@ -48,11 +48,27 @@ final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
     }
 
     /// The next result in order, waiting for it; nil after the last.
+    ///
+    /// While it would wait, the consumer's thread produces results nobody has
+    /// claimed yet, one at a time: its core would idle otherwise. In a no-op
+    /// index run, where the writer has almost nothing to do, that is two cores
+    /// reading instead of one; where the writer is the slower side, it never waits.
     func next() -> Output? {
         condition.lock()
         defer { condition.unlock() }
         guard nextToConsume < count, !stopped else { return nil }
-        while results[nextToConsume] == nil { condition.wait() }
+        while results[nextToConsume] == nil {
+            guard nextToProduce < count, nextToProduce - nextToConsume < window else {
+                condition.wait()
+                continue
+            }
+            let index = nextToProduce, ahead = nextToProduce - nextToConsume
+            nextToProduce += 1
+            condition.unlock()
+            let output = produce(index, ahead)
+            condition.lock()
+            results[index] = output
+        }
         let output = results.removeValue(forKey: nextToConsume)
         nextToConsume += 1
         // A worker waits for room for its next batch (see `work`): wake it only once there is.

@@ -482,6 +482,30 @@ struct RealSiteIndex {
         #expect(early.next() == nil)
     }
 
+    /// A consumer that would wait produces unclaimed results itself (a no-op
+    /// index run reads on both cores), still in order and within the window.
+    @Test func aWaitingConsumerProducesToo() {
+        final class Threads: @unchecked Sendable {
+            let lock = NSLock()
+            var onConsumer = 0, onWorkers = 0
+        }
+        let consumer = pthread_self()
+        let threads = Threads()
+        let pipeline = OrderedPipeline(count: 200, workers: 1, window: 32) { index in
+            usleep(300)  // slow reading, a writer with nothing to do
+            threads.lock.withLock {
+                if pthread_equal(pthread_self(), consumer) != 0 { threads.onConsumer += 1 } else { threads.onWorkers += 1 }
+            }
+            return index
+        }
+        var seen: [Int] = []
+        while let value = pipeline.next() { seen.append(value) }
+        pipeline.stop()
+        #expect(seen == Array(0..<200))
+        let (onConsumer, onWorkers) = threads.lock.withLock { (threads.onConsumer, threads.onWorkers) }
+        #expect(onConsumer > 0 && onConsumer + onWorkers == 200, "consumer \(onConsumer), workers \(onWorkers)")
+    }
+
     /// A worker learns how far ahead of the consumer the results are: near the
     /// window when the consumer is the slower side (an index run then lets the
     /// readers analyse), never beyond it.
