@@ -287,6 +287,7 @@ extension IndexReport.Rejection {
 private struct PostWriter {
     let db: Database
     private var tagIDs: [String: Int64] = [:]
+    private var keys: [String: String] = [:]
     private let analyzer = GermanAnalyzer()
 
     init(db: Database) throws {
@@ -344,8 +345,12 @@ private struct PostWriter {
     }
 
     /// Folded words, so that spellings differing in case or umlaut notation meet.
-    private func key(_ name: String) -> String {
-        SearchIndex.foldedKey(name, analyzer: analyzer)
+    /// Kept per spelling: a site repeats its few tags and authors in post after post.
+    private mutating func key(_ name: String) -> String {
+        if let key = keys[name] { return key }
+        let key = SearchIndex.foldedKey(name, analyzer: analyzer)
+        keys[name] = key
+        return key
     }
 }
 
