@@ -10,8 +10,14 @@ enum HTMLText {
         text(of: Array(html.utf8))
     }
 
+    /// Whether ``text(of:)`` would give these bytes back as they are: no tag,
+    /// comment or entity can start without a `<` or a `&`.
+    static func leavesUnchanged(_ bytes: [UInt8]) -> Bool {
+        !bytes.containsByte(.lessThan) && !bytes.containsByte(.ampersand)
+    }
+
     static func text(of bytes: [UInt8]) -> String {
-        guard bytes.contains(.lessThan) else { return decodeEntities(String(decoding: bytes, as: UTF8.self)) }
+        guard bytes.containsByte(.lessThan) else { return decodeEntities(String(decoding: bytes, as: UTF8.self)) }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var commentEnd = ForwardFinder(needle: Array("-->".utf8))

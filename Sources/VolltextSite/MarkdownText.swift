@@ -385,7 +385,7 @@ enum InlineText {
         // Without tags or entities, the scanned bytes are the text already, and
         // valid UTF-8 as the paragraph was (the scanner drops and adds only ASCII):
         // no String to build and take apart again.
-        if !scanned.containsByte(.lessThan) && !scanned.containsByte(.ampersand) {
+        if HTMLText.leavesUnchanged(scanned) {
             collector.appendBlock(utf8: scanned)
         } else {
             collector.appendBlock(HTMLText.text(of: scanned))

@@ -15,17 +15,20 @@ extension StringProtocol {
     /// (the generic `contains` was 4% of reading a post).
     func containsByte(_ ascii: Unicode.Scalar) -> Bool {
         let byte = UInt8(ascii: ascii)
-        return utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.baseAddress.map { memchr($0, Int32(byte), bytes.count) != nil } ?? false
-        } ?? utf8.contains(byte)
+        return utf8.withContiguousStorageIfAvailable { $0.containsByte(byte) } ?? utf8.contains(byte)
     }
 }
 
 extension [UInt8] {
-    /// Whether the bytes contain `byte`: `memchr`, as for ``Swift/String/containsByte(_:)``.
+    /// Whether the bytes contain `byte`, by `memchr`.
     func containsByte(_ byte: UInt8) -> Bool {
-        withUnsafeBufferPointer { bytes in
-            bytes.baseAddress.map { memchr($0, Int32(byte), bytes.count) != nil } ?? false
-        }
+        withUnsafeBufferPointer { $0.containsByte(byte) }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether the bytes contain `byte`, by `memchr`.
+    func containsByte(_ byte: UInt8) -> Bool {
+        baseAddress.map { memchr($0, Int32(byte), count) != nil } ?? false
     }
 }
