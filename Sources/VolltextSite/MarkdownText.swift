@@ -475,7 +475,7 @@ private struct InlineScanner {
                 index = afterEmailAddress(at: index)
             case UInt8(ascii: "h"), UInt8(ascii: "H"), UInt8(ascii: "w"), UInt8(ascii: "W"):
                 index = afterBareURL(at: index)
-            case .space where index + 2 < bytes.count && bytes[index + 1] == .space && bytes[index + 2] == .newline:
+            case .space where Self.isHardBreak(in: bytes, at: index):
                 index += 2  // a hard line break
             default:
                 output.append(byte)
@@ -500,9 +500,9 @@ private struct InlineScanner {
                 case Self.plain:
                     break
                 case Self.maybeHardBreak:
-                    if index + 2 < bytes.count && bytes[index + 1] == .space && bytes[index + 2] == .newline { return index }
+                    if Self.isHardBreak(in: bytes, at: index) { return index }
                 case Self.maybeURL:
-                    if (index == 0 || !Self.isWordByte(bytes[index - 1])) && Self.startsURL(bytes[index...]) { return index }
+                    if Self.startsBareURL(in: bytes, at: index) { return index }
                 default:
                     return index
                 }
@@ -614,8 +614,7 @@ private struct InlineScanner {
 
     /// `www.…`, `http://…`, `https://…` at the start of a word (GFM's autolinks): dropped, up to white space.
     private mutating func afterBareURL(at start: Int) -> Int {
-        let atWordStart = start == 0 || !Self.isWordByte(bytes[start - 1])
-        guard atWordStart, Self.startsURL(bytes[start...]) else {
+        guard Self.startsBareURL(in: bytes, at: start) else {
             output.append(bytes[start])
             return start + 1
         }
@@ -629,11 +628,22 @@ private struct InlineScanner {
         return end
     }
 
-    private static func startsURL<Bytes: Collection<UInt8>>(_ text: Bytes) -> Bool {
+    /// Whether a bare URL starts at `index`: `http://`, `https://` or `www.` at the
+    /// start of a word. Generic so that ``endOfPlainText(from:)`` asks it of raw bytes.
+    private static func startsBareURL<Bytes: RandomAccessCollection<UInt8>>(in bytes: Bytes, at index: Int) -> Bool
+    where Bytes.Index == Int {
+        guard index == 0 || !isWordByte(bytes[index - 1]) else { return false }
+        let text = bytes[index...]
         func hasPrefix(_ prefix: String) -> Bool {
             text.count > prefix.utf8.count && zip(text, prefix.utf8).allSatisfy { $0 | 0x20 == $1 }
         }
         return hasPrefix("http://") || hasPrefix("https://") || hasPrefix("www.")
+    }
+
+    /// Whether the space at `index` and the one after it end the line: a hard line break.
+    private static func isHardBreak<Bytes: RandomAccessCollection<UInt8>>(in bytes: Bytes, at index: Int) -> Bool
+    where Bytes.Index == Int {
+        index + 2 < bytes.count && bytes[index + 1] == .space && bytes[index + 2] == .newline
     }
 
     /// `name@host.tld`: the address is dropped, the part already written too.
