@@ -36,8 +36,8 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
         let report: IndexReport
         let reader = try SiteReader(root: URL(fileURLWithPath: site), options: siteOptions.reader)
-        let searchIndex = try SearchIndex(path: index.path, create: true, busyTimeout: index.busyTimeout.value)
-        report = try searchIndex.update(from: reader, rebuild: rebuild, progress: progressReporter())
+        report = try SearchIndex.updating(path: index.path, from: reader, rebuild: rebuild, busyTimeout: index.busyTimeout.value,
+                                          progress: progressReporter()).report
         if json {
             printOutput(try jsonString(report))
         } else {

@@ -85,9 +85,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let site {
             let root = URL(fileURLWithPath: site)
             options.site = root
-            searchIndex = try SearchIndex(path: index.path, create: true, cachesResults: resultCache,
-                                          busyTimeout: index.busyTimeout.value, searchTimeLimit: searchTimeLimit)
-            let report = try searchIndex.update(from: SiteReader(root: root, options: options.siteOptions))
+            let report: IndexReport
+            (searchIndex, report) = try SearchIndex.updating(
+                path: index.path, from: SiteReader(root: root, options: options.siteOptions), cachesResults: resultCache,
+                busyTimeout: index.busyTimeout.value, searchTimeLimit: searchTimeLimit)
             logger.info("indexed", metadata: [
                 "volltext.site": "\(site)", "volltext.added": "\(report.added)", "volltext.updated": "\(report.updated)",
                 "volltext.removed": "\(report.removed)", "volltext.unchanged": "\(report.unchanged)",

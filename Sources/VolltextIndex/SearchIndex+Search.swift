@@ -173,7 +173,7 @@ extension SearchIndex {
                 keepingBodyMatchesUpTo limit: Int) throws -> SearchResults {
         let request = try request.validated()
         do {
-            return try pool.read { db in try search(validated: request, weights: weights, bodyMatchLimit: limit, db: db) }
+            return try database.read { db in try search(validated: request, weights: weights, bodyMatchLimit: limit, db: db) }
         } catch {
             throw searchError(error)
         }
@@ -184,7 +184,7 @@ extension SearchIndex {
     public func search(_ request: SearchRequest, weights: FieldWeights = FieldWeights()) async throws -> SearchResults {
         let request = try request.validated()
         do {
-            return try await pool.read { db in try self.search(validated: request, weights: weights, db: db) }
+            return try await database.read { db in try self.search(validated: request, weights: weights, db: db) }
         } catch {
             throw searchError(error)
         }
@@ -468,7 +468,7 @@ extension SearchIndex {
     /// 50,000 posts). A server calls it after each reindex.
     public func prepareForSearch() throws {
         do {
-            try pool.read { db in
+            try database.read { db in
                 let generation = try Self.generation(db)
                 _ = try postTable.snapshot(generation: generation, db: db)
                 if analyzesGerman { _ = try vocabularyTable.snapshot(generation: generation, db: db) }
@@ -579,7 +579,7 @@ extension SearchIndex {
     /// A read whose failures are ``IndexError``s.
     func read<T>(_ body: (Database) throws -> T) throws(IndexError) -> T {
         do {
-            return try pool.read(body)
+            return try database.read(body)
         } catch {
             throw IndexError.from(error, path: path)
         }
@@ -588,7 +588,7 @@ extension SearchIndex {
     /// A read through GRDB's asynchronous API, whose failures are ``IndexError``s.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(IndexError) -> T {
         do {
-            return try await pool.read(body)
+            return try await database.read(body)
         } catch {
             throw IndexError.from(error, path: path)
         }

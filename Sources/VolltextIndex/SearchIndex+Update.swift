@@ -63,7 +63,7 @@ extension SearchIndex {
         let settings = site.settingsFingerprint + "|analyzer \(GermanAnalyzer.version)"
         var report = IndexReport()
         do {
-            try pool.write { db in
+            try database.write { db in
                 let storedSettings = try String.fetchOne(db, sql: "SELECT value FROM index_info WHERE key = 'settings'")
                 if rebuild || (storedSettings != nil && storedSettings != settings) {
                     // Settings or analyzer changed: every stored token or URL may be stale.

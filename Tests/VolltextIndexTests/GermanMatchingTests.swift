@@ -45,7 +45,7 @@ private final class RealBlog: Sendable {
     }
 
     func vocabulary() throws -> Vocabulary.Snapshot {
-        try index.pool.read { db in try index.vocabularyTable.snapshot(generation: SearchIndex.generation(db), db: db) }
+        try index.database.read { db in try index.vocabularyTable.snapshot(generation: SearchIndex.generation(db), db: db) }
     }
 }
 

@@ -34,7 +34,7 @@ struct Ranking {
         defer { removeIndex(path) }
         let weights = FieldWeights()
         let analyzer = GermanAnalyzer(forQueries: true)
-        try index.pool.read { db in
+        try index.database.read { db in
             let posts = try index.postTable.snapshot(generation: SearchIndex.generation(db), db: db)
             for query in Self.queries {
                 let match = try #require(try SearchQuery(parsing: query).matchExpression(analyzer: analyzer))
@@ -63,7 +63,7 @@ struct Ranking {
         }
         let index = try SearchIndex(path: site.indexPath, create: true)
         _ = try index.update(from: SiteReader(root: site.root))
-        try index.pool.read { db in
+        try index.database.read { db in
             let posts = try index.postTable.snapshot(generation: SearchIndex.generation(db), db: db)
             func kept(_ limit: Int) throws -> [[(phrase: Int, position: Int)]?] {
                 let ranked = try BM25Ranking.scores(match: "\"daten\"", weights: FieldWeights().columns, lengths: posts.lengths,
@@ -87,12 +87,12 @@ struct Ranking {
         }
         let index = try SearchIndex(path: site.indexPath, create: true)
         func segments() throws -> Int {
-            try index.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT segid) FROM post_text_idx") ?? 0 }
+            try index.database.read { db in try Int.fetchOne(db, sql: "SELECT count(DISTINCT segid) FROM post_text_idx") ?? 0 }
         }
         _ = try index.update(from: SiteReader(root: site.root))
         #expect(try segments() == 1)
         // The build's own settings (no merging on the way, a small hash) end with it.
-        let settings = try index.pool.read { db in
+        let settings = try index.database.read { db in
             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT k, v FROM post_text_config").map { row -> (String, Int) in
                 (row["k"], row["v"] ?? 0)
             })
@@ -147,7 +147,7 @@ struct Snippets {
         defer { removeIndex(path) }
         let analyzer = GermanAnalyzer(forQueries: true)
         var compared = 0
-        try index.pool.read { db in
+        try index.database.read { db in
             for query in Ranking.queries + ["die", "Lizenz", "Hackathon Berlin Jugend", "Open Knowledge Foundation", "Schule",
                                             "\"Open Data\" Transparenz Haushalt", "Geo*", "Wahl OR Wahlen OR Abstimmung"] {
                 let match = try #require(try SearchQuery(parsing: query).matchExpression(analyzer: analyzer))

@@ -13,14 +13,14 @@ private func index(_ site: TemporarySite, options: SiteReader.Options = .init(),
 
 /// `highlight()` of the body for an FTS5 MATCH, through the German tokenizer.
 private func highlights(_ match: String, in index: SearchIndex) throws -> [String] {
-    try index.pool.read { db in
+    try index.database.read { db in
         try String.fetchAll(db, sql: "SELECT highlight(post_text, 3, '[', ']') FROM post_text WHERE post_text MATCH ?",
                             arguments: [match])
     }
 }
 
 private func paths(_ index: SearchIndex) throws -> [String] {
-    try index.pool.read { db in try String.fetchAll(db, sql: "SELECT path FROM post ORDER BY path") }
+    try index.database.read { db in try String.fetchAll(db, sql: "SELECT path FROM post ORDER BY path") }
 }
 
 @Suite struct GermanTokenizerInFTS5 {
@@ -180,7 +180,7 @@ private func paths(_ index: SearchIndex) throws -> [String] {
         try site.write("_posts/2020-01-02-b.md", TemporarySite.post(tags: "[Behoerden, offene daten]"))
         try index(site)
         let searchIndex = try SearchIndex(path: site.indexPath)
-        let keys = try searchIndex.pool.read { db in try String.fetchAll(db, sql: "SELECT key FROM tag ORDER BY key") }
+        let keys = try searchIndex.database.read { db in try String.fetchAll(db, sql: "SELECT key FROM tag ORDER BY key") }
         #expect(keys == ["behorden", "offene daten"])
         try site.remove("_posts/2020-01-01-a.md")
         try site.remove("_posts/2020-01-02-b.md")
@@ -247,7 +247,7 @@ struct RealSiteIndex {
             }
         }
         #expect(unpublished.count == 7)
-        let rows = try searchIndex.pool.read { db in try Row.fetchAll(db, sql: """
+        let rows = try searchIndex.database.read { db in try Row.fetchAll(db, sql: """
             SELECT path, title, date,
                    (SELECT json_group_array(name) FROM (SELECT name FROM post_tag WHERE post_id = post.id ORDER BY position)) AS tags
             FROM post
@@ -266,7 +266,7 @@ struct RealSiteIndex {
             if !want.tags.isEmpty { #expect(tags == want.tags.filter { seen.insert($0).inserted }, "\(path)") }
         }
         // FTS and metadata agree: one text row per post.
-        let textRows = try searchIndex.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM post_text") }
+        let textRows = try searchIndex.database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM post_text") }
         #expect(textRows == 495)
 
         let again = try searchIndex.update(from: SiteReader(root: root))
@@ -375,7 +375,7 @@ struct RealSiteIndex {
         let hit = try #require(try index.search(SearchRequest(query: "Haushalt")).hits.first)
         #expect(hit.tags == ["Offene Daten", "Haushalt"])
         #expect(hit.authors == ["Mara Öztürk", "Ben"])
-        let columns = try index.pool.read { db in try db.columns(in: "post").map(\.name) }
+        let columns = try index.database.read { db in try db.columns(in: "post").map(\.name) }
         #expect(!columns.contains("authors") && !columns.contains("tags") && !columns.contains("front_matter"))
         #expect(try index.search(SearchRequest(query: "", tags: ["offene daten"], author: "mara")).total == 1)
     }
@@ -588,5 +588,95 @@ struct AnalysisWhileReading {
         health = try await index.health()
         statistics = try await index.statistics()
         #expect(health == IndexHealth(posts: 1, lastIndexed: statistics.lastIndexed))
+    }
+}
+
+/// A first build happens in a file of its own, linked into place when complete.
+@Suite struct NewIndexFiles {
+    private func site(posts: Int) throws -> TemporarySite {
+        let site = try TemporarySite()
+        let bodies = ["Die Verwaltungen veröffentlichen ihre Haushaltspläne als offene Daten.",
+                      "Bürgerbeteiligung braucht Transparenz: Informationsfreiheit für alle!",
+                      "Straßenbäume, Radwege und der Öffentliche Nahverkehr in Köln."]
+        for n in 1...posts {
+            try site.write("_posts/2021-03-\(String(format: "%02d", n % 28 + 1))-beitrag-\(n).md",
+                           TemporarySite.post(title: "Beitrag \(n)", tags: "[Thema \(n % 4)]",
+                                              body: String(repeating: bodies[n % 3] + " ", count: n % 7 + 1)))
+        }
+        return site
+    }
+
+    /// Files in the index's folder that a build left behind.
+    private func leftovers(of path: String) throws -> [String] {
+        let url = URL(fileURLWithPath: path)
+        return try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
+            .filter { $0.hasPrefix("." + url.lastPathComponent + ".building-") }
+    }
+
+    /// Built aside or in place, the index holds the same rows: the route changes
+    /// how pages reach the disk, not what they hold.
+    @Test func aNewIndexIsTheSameAsOneBuiltInPlace() throws {
+        let site = try site(posts: 40)
+        let (index, report) = try SearchIndex.updating(path: site.indexPath, from: SiteReader(root: site.root))
+        #expect(report.added == 40)
+        #expect(try leftovers(of: site.indexPath).isEmpty)
+        #expect(try index.search(SearchRequest(query: "Verwaltung")).total > 0)
+        let inPlace = site.root.path + "-in-place.sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: inPlace + suffix) } }
+        _ = try SearchIndex(path: inPlace, create: true).update(from: SiteReader(root: site.root))
+        func rows(_ path: String) throws -> [[Row]] {
+            try DatabaseQueue(path: path).read { db in
+                try ["SELECT id, block FROM post_text_data ORDER BY id", "SELECT * FROM post_text_docsize ORDER BY id",
+                     "SELECT id, path, url, title, sort_date, content_hash FROM post ORDER BY id",
+                     "SELECT * FROM post_tag ORDER BY post_id, tag_id", "SELECT * FROM tag ORDER BY id"]
+                    .map { try Row.fetchAll(db, sql: $0) }
+            }
+        }
+        let aside = try rows(site.indexPath), inPlaceRows = try rows(inPlace)
+        #expect(aside[0].count > 1 && aside[2].count == 40)
+        #expect(aside == inPlaceRows)
+        // Opened later like any index: WAL mode, with the larger pages of a new file.
+        let settings = try DatabaseQueue(path: site.indexPath).read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA page_size"))
+        }
+        #expect(settings.0 == "wal" && settings.1 == SearchIndex.pageSize)
+    }
+
+    /// An index that another run put at the path while this one built is kept,
+    /// and this run updates it instead of replacing it.
+    @Test func anIndexThatAppearsMeanwhileIsKept() throws {
+        let site = try site(posts: 3)
+        let newFile = try #require(NewIndexFile(for: site.indexPath))
+        let other = try TemporarySite()
+        try other.write("_posts/2020-01-01-anderer.md", TemporarySite.post(title: "Ein anderer Beitrag"))
+        _ = try SearchIndex(path: site.indexPath, create: true).update(from: SiteReader(root: other.root))
+        #expect(newFile.build(from: try SiteReader(root: site.root), tokenizer: .german, progress: nil) == nil)
+        #expect(try leftovers(of: site.indexPath).isEmpty)
+        #expect(try SearchIndex(path: site.indexPath).statistics().posts == 1)
+        let report = try SearchIndex.updating(path: site.indexPath, from: SiteReader(root: site.root)).report
+        #expect((report.added, report.removed) == (3, 1))
+    }
+
+    /// A build killed half-way leaves its file; the next run removes it, but
+    /// never a file of a build whose process still runs.
+    @Test func abandonedBuildsAreRemoved() throws {
+        let site = try site(posts: 1)
+        let url = URL(fileURLWithPath: site.indexPath)
+        let folder = url.deletingLastPathComponent().path, prefix = "." + url.lastPathComponent + ".building-"
+        let dead = folder + "/" + prefix + "999999999-1", alive = folder + "/" + prefix + "\(getpid())-1"
+        defer { for file in [alive, dead, dead + "-journal"] { try? FileManager.default.removeItem(atPath: file) } }
+        for file in [dead, dead + "-journal", alive] { try Data("halb".utf8).write(to: URL(fileURLWithPath: file)) }
+        _ = try SearchIndex.updating(path: site.indexPath, from: SiteReader(root: site.root))
+        #expect(try leftovers(of: site.indexPath) == [URL(fileURLWithPath: alive).lastPathComponent])
+    }
+
+    /// A WAL file without its index (the index deleted alone) would be read as
+    /// part of any new file at the path; such a path is built in place, as before.
+    @Test func aLeftoverWALKeepsTheBuildInPlace() throws {
+        let site = try site(posts: 2)
+        try Data().write(to: URL(fileURLWithPath: site.indexPath + "-wal"))
+        defer { try? FileManager.default.removeItem(atPath: site.indexPath + "-wal") }
+        #expect(NewIndexFile(for: site.indexPath) == nil)
+        #expect(try SearchIndex.updating(path: site.indexPath, from: SiteReader(root: site.root)).report.added == 2)
     }
 }

@@ -109,7 +109,7 @@ let bytes = try reader.postFiles().reduce(0) { total, file in
 }
 let start = Date()
 let cpuStart = cpuSeconds()
-let report = try SearchIndex(path: db, create: true, tokenizer: tokenizer).update(from: reader)
+let report = try SearchIndex.updating(path: db, from: reader, tokenizer: tokenizer).report
 let seconds = Date().timeIntervalSince(start)
 let cpu = cpuSeconds() - cpuStart
 try restore?()
