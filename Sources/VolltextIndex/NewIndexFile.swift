@@ -18,6 +18,7 @@ extension SearchIndex {
         cachesResults: Bool = false, busyTimeout: TimeInterval = SearchIndex.defaultBusyTimeout,
         searchTimeLimit: Duration = SearchIndex.defaultSearchTimeLimit, progress: ((Int, Int) -> Void)? = nil
     ) throws -> (index: SearchIndex, report: IndexReport) {
+        NewIndexFile.removeAbandoned(beside: path)
         let built = NewIndexFile(for: path).map { $0.build(from: site, tokenizer: tokenizer, progress: progress) } ?? nil
         let index = try SearchIndex(path: path, create: true, tokenizer: tokenizer, cachesResults: cachesResults,
                                     busyTimeout: busyTimeout, searchTimeLimit: searchTimeLimit)
@@ -39,12 +40,15 @@ struct NewIndexFile {
     init?(for path: String) {
         let files = FileManager.default
         guard !files.fileExists(atPath: path), !files.fileExists(atPath: path + "-wal") else { return nil }
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let prefix = "." + url.lastPathComponent + ".building-"
-        Self.removeAbandoned(in: folder, prefix: prefix)
         self.path = path
+        let (folder, prefix) = Self.folderAndPrefix(of: path)
         building = folder + "/" + prefix + "\(getpid())-\(UInt32.random(in: 0 ... .max))"
+    }
+
+    /// Where the builds of `path` are made, and how their names start.
+    private static func folderAndPrefix(of path: String) -> (folder: String, prefix: String) {
+        let url = URL(fileURLWithPath: path)
+        return (url.deletingLastPathComponent().path, "." + url.lastPathComponent + ".building-")
     }
 
     /// The new index's report, once it is at `path`; nil if it is not.
@@ -78,8 +82,9 @@ struct NewIndexFile {
         return true
     }
 
-    /// Removes the files of builds whose process is gone (killed half-way).
-    static func removeAbandoned(in folder: String, prefix: String) {
+    /// Removes the files of builds of `path` whose process is gone (killed half-way).
+    static func removeAbandoned(beside path: String) {
+        let (folder, prefix) = folderAndPrefix(of: path)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where name.hasPrefix(prefix) {
             let pid = name.dropFirst(prefix.count).prefix { $0.isNumber }

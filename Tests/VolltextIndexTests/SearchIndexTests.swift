@@ -668,6 +668,10 @@ struct AnalysisWhileReading {
         for file in [dead, dead + "-journal", alive] { try Data("halb".utf8).write(to: URL(fileURLWithPath: file)) }
         _ = try SearchIndex.updating(path: site.indexPath, from: SiteReader(root: site.root))
         #expect(try leftovers(of: site.indexPath) == [URL(fileURLWithPath: alive).lastPathComponent])
+        // Also when the index is there by now, and the run updates it in place.
+        try Data("halb".utf8).write(to: URL(fileURLWithPath: dead))
+        _ = try SearchIndex.updating(path: site.indexPath, from: SiteReader(root: site.root))
+        #expect(try leftovers(of: site.indexPath) == [URL(fileURLWithPath: alive).lastPathComponent])
     }
 
     /// A WAL file without its index (the index deleted alone) would be read as
