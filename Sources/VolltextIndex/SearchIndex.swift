@@ -86,14 +86,6 @@ public final class SearchIndex: Sendable {
     /// so that a server's health check and tag list find one while searches run.
     public static let readerCount = max(5, ProcessInfo.processInfo.activeProcessorCount * 2 + 1)
 
-    /// The page size of new index files, against SQLite's default of 4096.
-    /// FTS5 stores its index as rows of about 4 KB, which took a page each; a
-    /// 16 KB page holds four, so a build allocates and writes a quarter as many
-    /// pages. At 20,000 posts: 7% off the build (6 alternated rounds), searches
-    /// as fast, 46 MB more peak memory. Existing files keep theirs: it cannot
-    /// change once the file is written.
-    static let pageSize = 16384
-
     /// Opens (or, with `create`, creates) the index at `path`. `tokenizer`
     /// applies only when the index is created.
     ///
@@ -142,8 +134,6 @@ public final class SearchIndex: Sendable {
             // Read pages through memory mapping rather than a read() per page, and
             // keep more of them: searches over large sites touch many doclist pages.
             try db.execute(sql: "PRAGMA mmap_size = \(storage == .shared ? 1 << 30 : 0); PRAGMA cache_size = -16384")
-            // Only a new, empty file takes it; it cannot change once the file is written.
-            if create { try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)") }
         }
         configuration.readonly = !create
         configuration.maximumReaderCount = Self.readerCount
