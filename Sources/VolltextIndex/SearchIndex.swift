@@ -133,6 +133,8 @@ public final class SearchIndex: Sendable {
             SnippetFunction.register(db)
             // Read pages through memory mapping rather than a read() per page, and
             // keep more of them: searches over large sites touch many doclist pages.
+            // A private build maps nothing: the pages it writes and reads back
+            // would stay mapped (121 MB at its peak against 80 MB, 20,000 posts).
             try db.execute(sql: "PRAGMA mmap_size = \(storage == .shared ? 1 << 30 : 0); PRAGMA cache_size = -16384")
         }
         configuration.readonly = !create
