@@ -19,7 +19,7 @@ extension SearchIndex {
         searchTimeLimit: Duration = SearchIndex.defaultSearchTimeLimit, progress: ((Int, Int) -> Void)? = nil
     ) throws -> (index: SearchIndex, report: IndexReport) {
         NewIndexFile.removeAbandoned(beside: path)
-        let built = NewIndexFile(for: path).map { $0.build(from: site, tokenizer: tokenizer, progress: progress) } ?? nil
+        let built = NewIndexFile(for: path)?.build(from: site, tokenizer: tokenizer, progress: progress)
         let index = try SearchIndex(path: path, create: true, tokenizer: tokenizer, cachesResults: cachesResults,
                                     busyTimeout: busyTimeout, searchTimeLimit: searchTimeLimit)
         if let built { return (index, built) }
@@ -74,7 +74,7 @@ struct NewIndexFile {
             guard errno != EEXIST, !FileManager.default.fileExists(atPath: path), rename(building, path) == 0 else { return false }
         }
         // The new name is on disk too, not only the file's pages.
-        let folder = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY)
+        let folder = open(Self.folderAndPrefix(of: path).folder, O_RDONLY)
         if folder >= 0 {
             fsync(folder)
             close(folder)
